@@ -1,0 +1,17 @@
+package dev.ferry.api;
+
+/**
+ * One compute attempt of a run, as it ended.
+ *
+ * @param number 1-based attempt number
+ * @param compute the compute it used; null when provisioning never named one
+ * @param outcome how it ended
+ * @param detail a human-readable reason
+ * @param teardown the teardown receipt; null when there was nothing to tear down
+ */
+public record AttemptSummary(
+    int number,
+    ComputeHandle compute,
+    AttemptOutcome outcome,
+    String detail,
+    TeardownReceipt teardown) {}

@@ -1,0 +1,23 @@
+package dev.ferry.api;
+
+import io.temporal.activity.ActivityInterface;
+
+/**
+ * Orchestrator-side activities that drive a compute provider; secrets are added here, at execution
+ * time, so they never enter workflow history.
+ */
+@ActivityInterface
+public interface ComputeActivities {
+
+  /** Fills defaults from the orchestrator's configuration and rejects a spec no provider takes. */
+  ComputeSpec resolve(ComputeSpec spec);
+
+  /** Get-or-create by {@code request.name()}: a retried call never makes a second resource. */
+  ComputeHandle provision(ProvisionRequest request);
+
+  /** The compute's state and what the workload last reported through its heartbeat. */
+  ComputeReport describe(DescribeRequest request);
+
+  /** Idempotent: a resource that is already gone counts as torn down. */
+  TeardownReceipt deprovision(ComputeHandle handle);
+}

@@ -1,0 +1,14 @@
+package dev.ferry.api;
+
+/** Label keys every managed resource carries, so the reaper can find and judge it. */
+public final class Labels {
+
+  public static final String MANAGED = "ferry.managed";
+  public static final String WORKFLOW_ID = "ferry.workflow-id";
+  public static final String RUN_ID = "ferry.run-id";
+  public static final String ATTEMPT = "ferry.attempt";
+  public static final String LEASE_EXPIRES = "ferry.lease-expires";
+  public static final String TASK_QUEUE = "ferry.task-queue";
+
+  private Labels() {}
+}

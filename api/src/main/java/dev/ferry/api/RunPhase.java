@@ -1,0 +1,16 @@
+package dev.ferry.api;
+
+/** Where a run is in its lifecycle. */
+public enum RunPhase {
+  PROVISIONING,
+  STARTING,
+  RUNNING,
+  DEPROVISIONING,
+  SUCCEEDED,
+  FAILED,
+  CANCELLED;
+
+  public boolean isFinal() {
+    return this == SUCCEEDED || this == FAILED || this == CANCELLED;
+  }
+}

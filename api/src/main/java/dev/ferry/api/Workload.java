@@ -1,0 +1,86 @@
+package dev.ferry.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** The built-in workloads, each with the record its input must fit. */
+public enum Workload {
+  PRIMES("primes", PrimesInput.class),
+  SHELL("shell", ShellInput.class);
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private final String id;
+  private final Class<? extends Record> inputType;
+
+  Workload(String id, Class<? extends Record> inputType) {
+    this.id = id;
+    this.inputType = inputType;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public Class<? extends Record> inputType() {
+    return inputType;
+  }
+
+  public static Optional<Workload> byId(String id) {
+    return Arrays.stream(values()).filter(w -> w.id.equals(id)).findFirst();
+  }
+
+  public static String knownIds() {
+    return Arrays.stream(values()).map(Workload::id).collect(Collectors.joining(", "));
+  }
+
+  /**
+   * Finds the workload and reads its input.
+   *
+   * @throws IllegalArgumentException naming the unknown workload or the input's problem
+   */
+  public static Record parse(String id, JsonNode input) {
+    Workload workload =
+        byId(id)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "unknown workload '" + id + "'; known workloads: " + knownIds()));
+    return workload.read(input);
+  }
+
+  /** Reads this workload's input, with an error that names the bad field. */
+  public <T extends Record> T read(JsonNode input, Class<T> type) {
+    if (!type.equals(inputType)) {
+      throw new IllegalArgumentException(type + " is not the input of workload " + id);
+    }
+    return type.cast(read(input));
+  }
+
+  private Record read(JsonNode input) {
+    try {
+      return MAPPER
+          .readerFor(inputType)
+          .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .readValue(input);
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "invalid input for workload '" + id + "': " + rootMessage(e), e);
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    String message = cause.getMessage();
+    if (cause instanceof com.fasterxml.jackson.core.JsonProcessingException json) {
+      message = json.getOriginalMessage();
+    }
+    return message;
+  }
+}

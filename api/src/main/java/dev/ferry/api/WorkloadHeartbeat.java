@@ -1,0 +1,11 @@
+package dev.ferry.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Heartbeat details of the workload activity: progress for people, a checkpoint to resume from.
+ *
+ * @param progress how far it is
+ * @param checkpoint workload-specific state to resume from; null when there is none yet
+ */
+public record WorkloadHeartbeat(Progress progress, JsonNode checkpoint) {}
