@@ -59,6 +59,10 @@ public record ComputeSpec(
     return new ComputeSpec(newProvider, image, cpus, memoryMb, region, env);
   }
 
+  public ComputeSpec withEnv(Map<String, String> newEnv) {
+    return new ComputeSpec(provider, image, cpus, memoryMb, region, newEnv);
+  }
+
   public ComputeSpec withImage(String newImage) {
     return new ComputeSpec(provider, newImage, cpus, memoryMb, region, env);
   }

@@ -1,5 +1,6 @@
 package dev.ferry.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
@@ -15,6 +16,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 public sealed interface ComputeState {
 
   /** True when the compute can no longer run anything. */
+  @JsonIgnore
   default boolean isTerminal() {
     return switch (this) {
       case Pending p -> false;

@@ -21,6 +21,9 @@ public final class FailureTypes {
   /** The provider asked Ferry to slow down; retried after the delay it gave. */
   public static final String COMPUTE_RATE_LIMITED = "ComputeRateLimited";
 
+  /** The provider could not find something the request named (an image, a region). */
+  public static final String COMPUTE_NOT_FOUND = "ComputeNotFound";
+
   /** The workload failed on its own terms (bad input, failing command). */
   public static final String WORKLOAD_FAILED = "WorkloadFailed";
 

@@ -7,7 +7,7 @@ package dev.ferry.api;
  */
 public record PrimesInput(long below) {
 
-  /** Large enough for days of work; small enough that a segment's arithmetic cannot overflow. */
+  /** Days of work on one core, with base primes (below its square root) that fit in ~50 MB. */
   public static final long MAX_BELOW = 1_000_000_000_000_000L;
 
   public PrimesInput {

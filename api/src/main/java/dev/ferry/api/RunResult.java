@@ -22,5 +22,6 @@ public record RunResult(
 
   public RunResult {
     attempts = attempts == null ? List.of() : List.copyOf(attempts);
+    resumedFrom = resumedFrom == null || resumedFrom.isNull() ? null : resumedFrom;
   }
 }

@@ -1,0 +1,177 @@
+package dev.ferry.external;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.api.PrimesCheckpoint;
+import dev.ferry.api.PrimesInput;
+import dev.ferry.api.PrimesOutput;
+import dev.ferry.api.WorkloadHeartbeat;
+import dev.ferry.api.WorkloadResult;
+import dev.ferry.api.WorkloadTask;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.PendingActivityState;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.common.converter.DataConverter;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.testserver.TestServer;
+import io.temporal.worker.WorkerFactory;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs the worker as its own process, as a compute provider does, and sends it a real SIGTERM. */
+class ExternalWorkerProcessTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String WORKFLOW_QUEUE = "test-orchestrator";
+  private static final String RUN_QUEUE = "ferry-run-process-1";
+
+  @TempDir Path dir;
+
+  private TestServer.PortBoundTestServer server;
+  private int port;
+  private WorkflowServiceStubs stubs;
+  private WorkflowClient client;
+  private WorkerFactory orchestrator;
+  private Process worker;
+
+  @BeforeEach
+  void startTemporal() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    server = TestServer.createPortBoundServer(port);
+    stubs =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget("localhost:" + port).build());
+    client = WorkflowClient.newInstance(stubs);
+    orchestrator = WorkerFactory.newInstance(client);
+    orchestrator
+        .newWorker(WORKFLOW_QUEUE)
+        .registerWorkflowImplementationTypes(OneWorkloadWorkflowImpl.class);
+    orchestrator.start();
+  }
+
+  @AfterEach
+  void stopEverything() {
+    if (worker != null) {
+      worker.destroyForcibly();
+    }
+    orchestrator.shutdownNow();
+    stubs.shutdownNow();
+    server.close();
+  }
+
+  @Test
+  void exitsWithZeroOnceItsOneTaskIsReported() throws Exception {
+    worker = startWorker();
+    WorkflowStub run = start(new PrimesInput(1_000_000));
+
+    assertThat(worker.waitFor(30, TimeUnit.SECONDS)).as("worker exited").isTrue();
+
+    assertThat(worker.exitValue()).as(log()).isZero();
+    WorkloadResult result = run.getResult(5, TimeUnit.SECONDS, WorkloadResult.class);
+    assertThat(JSON.treeToValue(result.output(), PrimesOutput.class))
+        .isEqualTo(new PrimesOutput(1_000_000, 78_498));
+  }
+
+  @Test
+  void onSigtermSendsTheLatestCheckpointAndExitsWithoutReportingTheTask() throws Exception {
+    worker = startWorker();
+    WorkflowStub run = start(new PrimesInput(10_000_000_000_000L));
+    PrimesCheckpoint firstSent = checkpointOf(awaitHeartbeat(run));
+    // Later heartbeats are throttled to 80% of the 10 s heartbeat timeout, so none goes out now.
+    Thread.sleep(1500);
+
+    worker.destroy();
+
+    assertThat(worker.waitFor(20, TimeUnit.SECONDS)).as("worker exited").isTrue();
+    assertThat(worker.exitValue()).as(log()).isEqualTo(143);
+    PendingActivityInfo pending = pendingActivity(run);
+    assertThat(pending.getState()).isEqualTo(PendingActivityState.PENDING_ACTIVITY_STATE_STARTED);
+    assertThat(checkpointOf(pending).next()).isGreaterThan(firstSent.next());
+  }
+
+  private Process startWorker() throws IOException {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    String classpath =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    ProcessBuilder builder =
+        new ProcessBuilder(java, "-cp", classpath, ExternalWorkerMain.class.getName())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("worker.log").toFile());
+    builder.environment().put("FERRY_TASK_QUEUE", RUN_QUEUE);
+    builder.environment().put("FERRY_IDLE_TIMEOUT", "PT30S");
+    builder.environment().put("TEMPORAL_ADDRESS", "localhost:" + port);
+    return builder.start();
+  }
+
+  private String log() throws IOException {
+    return "worker output:\n" + Files.readString(dir.resolve("worker.log"));
+  }
+
+  private WorkflowStub start(PrimesInput input) {
+    WorkflowStub stub =
+        client.newUntypedWorkflowStub(
+            "OneWorkloadWorkflow",
+            WorkflowOptions.newBuilder().setTaskQueue(WORKFLOW_QUEUE).build());
+    stub.start(RUN_QUEUE, new WorkloadTask("primes", JSON.valueToTree(input), null, 1));
+    return stub;
+  }
+
+  private PendingActivityInfo awaitHeartbeat(WorkflowStub run) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      Optional<PendingActivityInfo> pending = pendingActivities(run).stream().findFirst();
+      if (pending.isPresent() && pending.get().hasHeartbeatDetails()) {
+        return pending.get();
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no heartbeat within 30 s; " + log());
+  }
+
+  private PendingActivityInfo pendingActivity(WorkflowStub run) {
+    List<PendingActivityInfo> pending = pendingActivities(run);
+    assertThat(pending).hasSize(1);
+    return pending.getFirst();
+  }
+
+  private List<PendingActivityInfo> pendingActivities(WorkflowStub run) {
+    return stubs
+        .blockingStub()
+        .describeWorkflowExecution(
+            DescribeWorkflowExecutionRequest.newBuilder()
+                .setNamespace(client.getOptions().getNamespace())
+                .setExecution(
+                    WorkflowExecution.newBuilder()
+                        .setWorkflowId(run.getExecution().getWorkflowId()))
+                .build())
+        .getPendingActivitiesList();
+  }
+
+  private static PrimesCheckpoint checkpointOf(PendingActivityInfo pending) throws Exception {
+    WorkloadHeartbeat heartbeat =
+        DataConverter.getDefaultInstance()
+            .fromPayloads(
+                0,
+                Optional.of(pending.getHeartbeatDetails()),
+                WorkloadHeartbeat.class,
+                WorkloadHeartbeat.class);
+    return JSON.treeToValue(heartbeat.checkpoint(), PrimesCheckpoint.class);
+  }
+}

@@ -1,0 +1,110 @@
+package dev.ferry.orchestrator;
+
+import dev.ferry.api.TaskQueues;
+import dev.ferry.providers.ProviderException;
+import dev.ferry.providers.ProviderRegistry;
+import dev.ferry.starter.TemporalConnection;
+import io.temporal.client.WorkflowClient;
+import io.temporal.common.converter.DataConverterException;
+import io.temporal.envconfig.ClientConfigProfile;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkflowImplementationOptions;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The orchestrator's object graph: Temporal connection, providers, and the polling worker. */
+public final class Orchestrator implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Orchestrator.class);
+
+  private final EmbeddedTemporal embedded;
+  private final WorkflowServiceStubs stubs;
+  private final WorkflowClient client;
+  private final WorkerFactory factory;
+
+  private Orchestrator(
+      EmbeddedTemporal embedded,
+      WorkflowServiceStubs stubs,
+      WorkflowClient client,
+      WorkerFactory factory) {
+    this.embedded = embedded;
+    this.stubs = stubs;
+    this.client = client;
+    this.factory = factory;
+  }
+
+  /**
+   * Connects (starting the embedded server if configured so), checks the default provider's
+   * configuration, and starts polling.
+   *
+   * @throws IllegalArgumentException when the configuration is wrong, naming the variable
+   * @throws IllegalStateException when the embedded server cannot start
+   */
+  public static Orchestrator start(OrchestratorConfig config) {
+    ProviderRegistry providers = ProviderRegistry.load(config.env());
+    try {
+      providers.get(config.defaults().provider());
+    } catch (ProviderException.InvalidSpec e) {
+      throw new IllegalArgumentException("FERRY_PROVIDER: " + e.getMessage(), e);
+    }
+    EmbeddedTemporal embedded =
+        config.embedded() ? EmbeddedTemporal.start(config.embeddedPort()) : null;
+    try {
+      ClientConfigProfile profile = TemporalConnection.profile(config.env());
+      WorkflowServiceStubs stubs =
+          WorkflowServiceStubs.newServiceStubs(profile.toWorkflowServiceStubsOptions());
+      WorkflowClient client = WorkflowClient.newInstance(stubs, profile.toWorkflowClientOptions());
+      WorkerFactory factory = WorkerFactory.newInstance(client);
+      Worker worker = factory.newWorker(TaskQueues.ORCHESTRATOR);
+      worker.registerWorkflowImplementationTypes(workflowOptions(), RunWorkflowImpl.class);
+      worker.registerActivitiesImplementations(
+          new ComputeActivitiesImpl(
+              providers,
+              config.defaults(),
+              new WorkerEnvironment(
+                  config.externalTemporalAddress(), config.namespace(), config.env())));
+      factory.start();
+      log.info(
+          "orchestrator polling {} on {} (namespace {}), default provider {}",
+          TaskQueues.ORCHESTRATOR,
+          config.clientAddress(),
+          config.namespace(),
+          config.defaults().provider());
+      return new Orchestrator(embedded, stubs, client, factory);
+    } catch (RuntimeException e) {
+      if (embedded != null) {
+        embedded.close();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * A request that cannot be read (a zero timeout sent by a client that skipped validation) fails
+   * its run at once, instead of failing its workflow task over and over.
+   */
+  static WorkflowImplementationOptions workflowOptions() {
+    return WorkflowImplementationOptions.newBuilder()
+        .setFailWorkflowExceptionTypes(DataConverterException.class)
+        .build();
+  }
+
+  public WorkflowClient client() {
+    return client;
+  }
+
+  /** Stops polling, lets running tasks finish for a few seconds, and closes the connection. */
+  @Override
+  public void close() {
+    factory.shutdown();
+    factory.awaitTermination(10, TimeUnit.SECONDS);
+    stubs.shutdown();
+    stubs.awaitTermination(5, TimeUnit.SECONDS);
+    if (embedded != null) {
+      embedded.close();
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package dev.ferry.providers;
+
+import dev.ferry.api.ComputeHandle;
+import dev.ferry.api.ComputeSpec;
+import dev.ferry.api.ComputeState;
+import dev.ferry.api.ProvisionRequest;
+import dev.ferry.api.TeardownReceipt;
+import java.util.List;
+
+/**
+ * A place Ferry can run an external worker: a local process, a container, a batch job, an app.
+ *
+ * <p>Implementations must be thread-safe: the orchestrator calls them from many activity threads at
+ * once. Every method may be retried after a crash, so each must be safe to call again with the same
+ * arguments: {@link #provision} is get-or-create by name and {@link #deprovision} treats a missing
+ * resource as success. Failures are thrown as {@link ProviderException}s.
+ */
+public interface ComputeProvider {
+
+  /** The id users select the provider by, e.g. {@code local} or {@code docker}. */
+  String id();
+
+  /**
+   * Rejects a spec this provider cannot run, before anything is created.
+   *
+   * @throws ProviderException.InvalidSpec naming the problem
+   */
+  default void validate(ComputeSpec spec) {}
+
+  /**
+   * Creates the resource named {@code request.name()}, or returns the one that already exists.
+   *
+   * <p>The request's environment already holds everything the worker needs, secrets included.
+   */
+  ComputeHandle provision(ProvisionRequest request);
+
+  /** The resource's state now; {@link ComputeState.Gone} when there is no such resource. */
+  ComputeState describe(ComputeHandle handle);
+
+  /**
+   * Captures what the resource left behind (exit code, last log lines), then removes it and waits
+   * until the platform confirms it is gone. A resource that is already gone yields a receipt with
+   * {@code found == false}.
+   */
+  TeardownReceipt deprovision(ComputeHandle handle);
+
+  /** Every resource this provider holds that carries all of the selector's labels. */
+  List<ComputeHandle> list(LabelSelector selector);
+}

@@ -1,0 +1,201 @@
+package dev.ferry.providers.local;
+
+import dev.ferry.api.ComputeHandle;
+import dev.ferry.api.ComputeState;
+import dev.ferry.api.ProvisionRequest;
+import dev.ferry.api.TeardownReceipt;
+import dev.ferry.providers.ComputeProvider;
+import dev.ferry.providers.LabelSelector;
+import dev.ferry.providers.ProviderException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs each external worker as a child process of the orchestrator: no isolation, no image, but the
+ * same lifecycle as remote compute, and nothing to install.
+ */
+public final class LocalComputeProvider implements ComputeProvider {
+
+  public static final String ID = "local";
+  static final int LOG_TAIL_LINES = 200;
+  private static final Logger log = LoggerFactory.getLogger(LocalComputeProvider.class);
+  private static final List<String> INHERITED_ENV = List.of("PATH", "HOME", "LANG", "TMPDIR", "TZ");
+
+  private final List<String> command;
+  private final LocalStateStore store;
+  private final Duration stopGrace;
+  private final Clock clock;
+  private final Map<String, Process> children = new ConcurrentHashMap<>();
+  // One lock per resource name: provision, teardown and the exit callback of one resource must not
+  // interleave (a late exit callback would otherwise write back a record teardown just deleted).
+  private final Map<String, Object> locks = new ConcurrentHashMap<>();
+
+  /**
+   * @param command what to run for each resource (the external worker, in production)
+   * @param stateDir where resource records and logs live
+   * @param stopGrace how long a worker has after SIGTERM before it is killed
+   */
+  public LocalComputeProvider(List<String> command, Path stateDir, Duration stopGrace) {
+    this.command = List.copyOf(command);
+    this.store = new LocalStateStore(stateDir);
+    this.stopGrace = stopGrace;
+    this.clock = Clock.systemUTC();
+  }
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public ComputeHandle provision(ProvisionRequest request) {
+    synchronized (lock(request.name())) {
+      return getOrStart(request);
+    }
+  }
+
+  private ComputeHandle getOrStart(ProvisionRequest request) {
+    Optional<LocalProcessRecord> existing = store.read(request.name());
+    if (existing.isPresent()) {
+      return handle(existing.get());
+    }
+    ProcessBuilder builder = new ProcessBuilder(command);
+    Map<String, String> env = builder.environment();
+    Map<String, String> inherited = Map.copyOf(env);
+    env.clear();
+    INHERITED_ENV.forEach(
+        key -> Optional.ofNullable(inherited.get(key)).ifPresent(v -> env.put(key, v)));
+    env.putAll(request.spec().env());
+    builder.redirectErrorStream(true);
+    builder.redirectOutput(
+        ProcessBuilder.Redirect.appendTo(store.logFile(request.name()).toFile()));
+    Process process;
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      throw new ProviderException.InvalidSpec("cannot start " + command + ": " + e.getMessage(), e);
+    }
+    Instant startedAt = process.info().startInstant().orElse(clock.instant());
+    LocalProcessRecord record =
+        new LocalProcessRecord(request.name(), process.pid(), startedAt, request.labels(), null);
+    store.write(record);
+    children.put(request.name(), process);
+    // Async: the JDK completes every onExit future of a pid on one reaper thread; blocking it on
+    // the
+    // resource lock here would starve the teardown that holds the lock and waits for that exit.
+    process.onExit().thenAcceptAsync(done -> recordExit(request.name(), done.exitValue()));
+    log.info("started {} as process {}", request.name(), process.pid());
+    return handle(record);
+  }
+
+  @Override
+  public ComputeState describe(ComputeHandle handle) {
+    Optional<LocalProcessRecord> record = store.read(handle.name());
+    if (record.isEmpty()) {
+      return new ComputeState.Gone();
+    }
+    if (live(record.get()).isPresent()) {
+      return new ComputeState.Running();
+    }
+    return exitCode(record.get())
+        .<ComputeState>map(ComputeState.Exited::new)
+        .orElseGet(
+            () ->
+                new ComputeState.Failed(
+                    "process " + record.get().pid() + " ended; its exit code was not observed"));
+  }
+
+  @Override
+  public TeardownReceipt deprovision(ComputeHandle handle) {
+    synchronized (lock(handle.name())) {
+      return stopAndRemove(handle);
+    }
+  }
+
+  private TeardownReceipt stopAndRemove(ComputeHandle handle) {
+    Optional<LocalProcessRecord> found = store.read(handle.name());
+    if (found.isEmpty()) {
+      return TeardownReceipt.alreadyGone(handle, clock.instant());
+    }
+    LocalProcessRecord record = found.get();
+    live(record).ifPresent(this::stop);
+    Integer exitCode = exitCode(record).orElse(null);
+    List<String> tail = store.logTail(record.name(), LOG_TAIL_LINES);
+    store.delete(record.name());
+    children.remove(record.name());
+    locks.remove(record.name());
+    log.info("removed {} (process {}, exit code {})", record.name(), record.pid(), exitCode);
+    return new TeardownReceipt(
+        ID, record.name(), String.valueOf(record.pid()), true, exitCode, tail, clock.instant());
+  }
+
+  @Override
+  public List<ComputeHandle> list(LabelSelector selector) {
+    return store.all().stream()
+        .filter(record -> selector.matches(record.labels()))
+        .map(LocalComputeProvider::handle)
+        .toList();
+  }
+
+  private static ComputeHandle handle(LocalProcessRecord record) {
+    return new ComputeHandle(ID, record.name(), String.valueOf(record.pid()));
+  }
+
+  /** The record's process if it still runs; a reused pid with another start time is not it. */
+  private Optional<ProcessHandle> live(LocalProcessRecord record) {
+    return ProcessHandle.of(record.pid())
+        .filter(ProcessHandle::isAlive)
+        .filter(
+            p ->
+                p.info()
+                    .startInstant()
+                    .map(start -> Duration.between(start, record.startedAt()).abs().toSeconds() < 2)
+                    .orElse(true));
+  }
+
+  private Optional<Integer> exitCode(LocalProcessRecord record) {
+    Process child = children.get(record.name());
+    if (child != null && !child.isAlive()) {
+      return Optional.of(child.exitValue());
+    }
+    return store.read(record.name()).map(LocalProcessRecord::exitCode);
+  }
+
+  private void stop(ProcessHandle process) {
+    process.descendants().forEach(ProcessHandle::destroy);
+    process.destroy();
+    try {
+      process.onExit().get(stopGrace.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      log.warn("process {} ignored SIGTERM for {}; killing it", process.pid(), stopGrace);
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+      process.onExit().join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ProviderException.Unavailable("interrupted while stopping " + process.pid(), e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new ProviderException.Unavailable("cannot stop " + process.pid(), e);
+    }
+  }
+
+  private void recordExit(String name, int code) {
+    synchronized (lock(name)) {
+      store.read(name).ifPresent(record -> store.write(record.withExitCode(code)));
+    }
+  }
+
+  private Object lock(String name) {
+    return locks.computeIfAbsent(name, key -> new Object());
+  }
+}

@@ -1,0 +1,88 @@
+package dev.ferry.starter;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.temporal.client.WorkflowClient;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Triggers and inspects runs. Exit codes: 0 success, 1 the run failed, 2 usage or configuration
+ * error. Machine-readable output ({@code --json}) goes to stdout; progress to stderr.
+ */
+@Command(
+    name = "ferry",
+    mixinStandardHelpOptions = true,
+    description = "Runs heavy Temporal activities on ephemeral compute.")
+public final class FerryCli {
+
+  public static final int OK = 0;
+  public static final int RUN_FAILED = 1;
+  public static final int USAGE = 2;
+
+  static final ObjectMapper JSON =
+      new ObjectMapper()
+          .registerModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
+
+  private final Supplier<WorkflowClient> clients;
+  private final Duration pollInterval;
+
+  public FerryCli(Supplier<WorkflowClient> clients) {
+    this(clients, Duration.ofSeconds(1));
+  }
+
+  public FerryCli(Supplier<WorkflowClient> clients, Duration pollInterval) {
+    this.clients = clients;
+    this.pollInterval = pollInterval;
+  }
+
+  /** Runs one command line and returns its exit code. */
+  public int run(String[] args, PrintStream out, PrintStream err) {
+    PrintWriter outWriter = new PrintWriter(out, true);
+    PrintWriter errWriter = new PrintWriter(err, true);
+    CliContext context =
+        new CliContext(new LazyClient(clients), outWriter, errWriter, pollInterval);
+    CommandLine commandLine =
+        new CommandLine(this)
+            .addSubcommand(new RunCommand(context))
+            .addSubcommand(new StatusCommand(context))
+            .addSubcommand(new ResultCommand(context))
+            .addSubcommand(new CancelCommand(context))
+            .addSubcommand(new ListCommand(context))
+            .setOut(outWriter)
+            .setErr(errWriter)
+            .setExecutionExceptionHandler(
+                (e, cmd, parsed) -> {
+                  if (e instanceof UsageException || e instanceof IllegalArgumentException) {
+                    cmd.getErr().println("ferry: " + e.getMessage());
+                    return USAGE;
+                  }
+                  throw e;
+                });
+    commandLine.registerConverter(Duration.class, DurationConverter::parse);
+    try {
+      if (args.length == 0) {
+        commandLine.usage(errWriter);
+        return USAGE;
+      }
+      return commandLine.execute(args);
+    } finally {
+      outWriter.flush();
+      errWriter.flush();
+    }
+  }
+
+  /** A mistake of the caller's: exit code 2 with this message. */
+  static final class UsageException extends RuntimeException {
+    UsageException(String message) {
+      super(message);
+    }
+  }
+}

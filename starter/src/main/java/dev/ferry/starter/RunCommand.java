@@ -1,0 +1,130 @@
+package dev.ferry.starter;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.api.ComputeSpec;
+import dev.ferry.api.RunRequest;
+import dev.ferry.api.RunTimeouts;
+import dev.ferry.api.RunWorkflow;
+import dev.ferry.api.TaskQueues;
+import dev.ferry.api.Workload;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowOptions;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code ferry run WORKLOAD}: starts a run, and with {@code --wait} follows it to its end. */
+@Command(name = "run", description = "Start a run of WORKLOAD on ephemeral compute.")
+final class RunCommand implements Callable<Integer> {
+
+  private final CliContext context;
+
+  @Parameters(index = "0", paramLabel = "WORKLOAD", description = "primes or shell")
+  String workload;
+
+  @Option(names = "--input", paramLabel = "JSON", description = "workload input (a JSON object)")
+  String input = "{}";
+
+  @Option(names = "--provider", paramLabel = "ID", description = "local, docker, ...")
+  String provider;
+
+  @Option(names = "--image", description = "external-worker image")
+  String image;
+
+  @Option(names = "--cpus", description = "CPUs to reserve")
+  double cpus;
+
+  @Option(names = "--memory-mb", paramLabel = "MIB", description = "memory limit")
+  int memoryMb;
+
+  @Option(names = "--boot-timeout", paramLabel = "DURATION")
+  Duration bootTimeout;
+
+  @Option(names = "--run-timeout", paramLabel = "DURATION")
+  Duration runTimeout;
+
+  @Option(names = "--heartbeat-timeout", paramLabel = "DURATION")
+  Duration heartbeatTimeout;
+
+  @Option(names = "--attempts", description = "most fresh computes to use (default 3)")
+  int attempts;
+
+  @Option(names = "--id", description = "workflow id (default: generated)")
+  String id;
+
+  @Option(names = "--wait", description = "follow the run to its end")
+  boolean waitForEnd;
+
+  @Option(names = "--json", description = "machine-readable output on stdout")
+  boolean json;
+
+  RunCommand(CliContext context) {
+    this.context = context;
+  }
+
+  @Override
+  public Integer call() {
+    RunRequest request = request();
+    String workflowId = id != null ? id : "run-" + workload + "-" + shortId();
+    RunWorkflow run =
+        context
+            .client()
+            .get()
+            .newWorkflowStub(
+                RunWorkflow.class,
+                WorkflowOptions.newBuilder()
+                    .setWorkflowId(workflowId)
+                    .setTaskQueue(TaskQueues.ORCHESTRATOR)
+                    .build());
+    WorkflowExecution execution;
+    try {
+      execution = WorkflowClient.start(run::run, request);
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      throw new FerryCli.UsageException("a run with id '" + workflowId + "' is already running");
+    }
+    if (!waitForEnd) {
+      if (json) {
+        context
+            .out()
+            .println(Output.json(Map.of("workflowId", workflowId, "runId", execution.getRunId())));
+      } else {
+        context.out().println("started " + workflowId);
+      }
+      return FerryCli.OK;
+    }
+    context.err().println("started " + workflowId);
+    return new RunWaiter(context, json).await(workflowId, true);
+  }
+
+  /** The request, validated here so that a mistake costs no workflow and no compute. */
+  private RunRequest request() {
+    JsonNode inputNode;
+    try {
+      inputNode = FerryCli.JSON.readTree(input);
+    } catch (JsonProcessingException e) {
+      throw new FerryCli.UsageException("--input is not valid JSON: " + e.getOriginalMessage());
+    }
+    RunRequest request =
+        new RunRequest(
+            workload,
+            inputNode,
+            new ComputeSpec(provider, image, cpus, memoryMb, null, Map.of()),
+            new RunTimeouts(bootTimeout, runTimeout, heartbeatTimeout),
+            attempts,
+            null,
+            null);
+    Workload.parse(request.workload(), request.input());
+    return request;
+  }
+
+  private static String shortId() {
+    return UUID.randomUUID().toString().substring(0, 8);
+  }
+}
