@@ -15,14 +15,18 @@ final class DurationConverter {
   static Duration parse(String text) {
     Matcher m = SHORT.matcher(text.trim());
     if (m.matches()) {
-      long amount = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(amount);
-        case "s" -> Duration.ofSeconds(amount);
-        case "m" -> Duration.ofMinutes(amount);
-        case "h" -> Duration.ofHours(amount);
-        default -> Duration.ofDays(amount);
-      };
+      try {
+        long amount = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+          case "ms" -> Duration.ofMillis(amount);
+          case "s" -> Duration.ofSeconds(amount);
+          case "m" -> Duration.ofMinutes(amount);
+          case "h" -> Duration.ofHours(amount);
+          default -> Duration.ofDays(amount);
+        };
+      } catch (ArithmeticException | NumberFormatException e) {
+        throw new IllegalArgumentException("'" + text + "' is too long a duration");
+      }
     }
     try {
       return Duration.parse(text.trim());

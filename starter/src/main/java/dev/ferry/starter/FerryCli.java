@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ScopeType;
 
 /**
  * Triggers and inspects runs. Exit codes: 0 success, 1 the run failed, 2 usage or configuration
@@ -18,6 +19,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "ferry",
     mixinStandardHelpOptions = true,
+    scope = ScopeType.INHERIT,
     description = "Runs heavy Temporal activities on ephemeral compute.")
 public final class FerryCli {
 

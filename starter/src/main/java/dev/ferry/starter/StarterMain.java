@@ -6,6 +6,10 @@ public final class StarterMain {
   private StarterMain() {}
 
   public static void main(String[] args) {
+    // Its own name: the orchestrator embeds this module and ships its own logback.xml.
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "ferry-cli-logback.xml");
+    }
     FerryCli cli = new FerryCli(() -> TemporalConnection.client(System.getenv()));
     System.exit(cli.run(args, System.out, System.err));
   }

@@ -165,8 +165,15 @@ public final class LocalComputeProvider implements ComputeProvider {
 
   private Optional<Integer> exitCode(LocalProcessRecord record) {
     Process child = children.get(record.name());
-    if (child != null && !child.isAlive()) {
-      return Optional.of(child.exitValue());
+    if (child != null) {
+      try {
+        // The JDK may tell a ProcessHandle of the exit a moment before the Process knows its code.
+        if (child.waitFor(2, TimeUnit.SECONDS)) {
+          return Optional.of(child.exitValue());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     return store.read(record.name()).map(LocalProcessRecord::exitCode);
   }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -39,7 +40,13 @@ public final class LocalProviderFactory implements ComputeProviderFactory {
                 Path.of(System.getProperty("java.io.tmpdir"), "ferry-local").toString()));
     Duration grace = parseDuration(env.getOrDefault(STOP_GRACE, "PT10S"));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = List.of(java, "-jar", jar.toAbsolutePath().toString());
+    List<String> command = new ArrayList<>(List.of(java));
+    if (Runtime.version().feature() >= 24) {
+      // gRPC and protobuf still use sun.misc.Unsafe and native access: allowed, without warnings.
+      command.addAll(
+          List.of("--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED"));
+    }
+    command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
     return new LocalComputeProvider(command, stateDir, grace);
   }
 

@@ -1,0 +1,163 @@
+package dev.ferry.orchestrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.temporal.testserver.TestServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Ferry as separate OS processes from the built jars, around a port-bound Temporal test server:
+ * what the end-to-end tests start, and what they check is gone afterwards.
+ */
+final class FerryProcesses implements AutoCloseable {
+
+  static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  static final Path ORCHESTRATOR_JAR =
+      ROOT.resolve("orchestrator-worker/target/orchestrator-worker.jar");
+  static final Path STARTER_JAR = ROOT.resolve("starter/target/starter.jar");
+  static final Path WORKER_JAR = ROOT.resolve("external-worker/target/external-worker.jar");
+
+  /** What a finished command printed. */
+  record Finished(int exitCode, String stdout, String stderr) {}
+
+  private final Path dir;
+  private final int port;
+  private final TestServer.PortBoundTestServer temporal;
+  private final List<Process> started = new ArrayList<>();
+
+  FerryProcesses(Path dir) {
+    this.dir = dir;
+    this.port = freePort();
+    this.temporal = TestServer.createPortBoundServer(port, true);
+  }
+
+  int temporalPort() {
+    return port;
+  }
+
+  Path stateDir() {
+    return dir.resolve("local-state");
+  }
+
+  /** The orchestrator server, on the local provider, with its log in the test's directory. */
+  Process startOrchestrator() {
+    return start(ORCHESTRATOR_JAR, List.of("server"), Map.of(), dir.resolve("orchestrator.log"));
+  }
+
+  /** Runs the starter CLI to its end. */
+  Finished cli(String... args) {
+    Path out = dir.resolve("cli-" + System.nanoTime() + ".out");
+    Path err = dir.resolve("cli-" + System.nanoTime() + ".err");
+    ProcessBuilder builder = builder(STARTER_JAR, List.of(args), Map.of());
+    builder.redirectOutput(out.toFile()).redirectError(err.toFile());
+    try {
+      Process process = builder.start();
+      assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("ferry %s ends", args[0]).isTrue();
+      return new Finished(process.exitValue(), Files.readString(out), Files.readString(err));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  Process start(Path jar, List<String> args, Map<String, String> extraEnv, Path log) {
+    ProcessBuilder builder = builder(jar, args, extraEnv);
+    builder.redirectErrorStream(true).redirectOutput(log.toFile());
+    try {
+      Process process = builder.start();
+      started.add(process);
+      return process;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  String log(String name) {
+    try {
+      return Files.readString(dir.resolve(name), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "(no " + name + ")";
+    }
+  }
+
+  /** Resource records the local provider still holds: none, once every run is torn down. */
+  List<Path> localResources() {
+    if (!Files.isDirectory(stateDir())) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(stateDir())) {
+      return files.filter(f -> f.toString().endsWith(".json")).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static void assertGone(long pid) {
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+        .as("process %d is gone", pid)
+        .isFalse();
+  }
+
+  /** Stops what was started (SIGTERM first, as a supervisor would) and the Temporal server. */
+  @Override
+  public void close() throws InterruptedException {
+    for (Process process : started) {
+      List<ProcessHandle> children = process.descendants().toList();
+      process.destroy();
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+      children.forEach(ProcessHandle::destroyForcibly);
+    }
+    temporal.close();
+  }
+
+  private ProcessBuilder builder(Path jar, List<String> args, Map<String, String> extraEnv) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    if (Runtime.version().feature() >= 24) {
+      command.add("--sun-misc-unsafe-memory-access=allow");
+      command.add("--enable-native-access=ALL-UNNAMED");
+    }
+    command.add("-jar");
+    command.add(jar.toString());
+    command.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
+    Map<String, String> env = builder.environment();
+    env.keySet().removeIf(key -> key.startsWith("TEMPORAL_") || key.startsWith("FERRY_"));
+    Map<String, String> ferry = new HashMap<>();
+    ferry.put("TEMPORAL_ADDRESS", "127.0.0.1:" + port);
+    ferry.put("FERRY_PROVIDER", "local");
+    ferry.put("FERRY_LOCAL_WORKER_JAR", WORKER_JAR.toString());
+    ferry.put("FERRY_LOCAL_STATE_DIR", stateDir().toString());
+    ferry.putAll(extraEnv);
+    env.putAll(ferry);
+    return builder;
+  }
+
+  static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static Duration since(long startNanos) {
+    return Duration.ofNanos(System.nanoTime() - startNanos);
+  }
+}
