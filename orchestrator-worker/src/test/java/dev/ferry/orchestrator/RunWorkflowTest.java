@@ -328,6 +328,15 @@ class RunWorkflowTest {
   }
 
   @Test
+  void aMissingImageIsRejectedBeforeAnyCompute(
+      TestWorkflowEnvironment env, WorkflowOptions options) {
+    fake.requireImage();
+
+    assertRejected(env, options, primes(1_000),
+        FailureTypes.INVALID_COMPUTE_SPEC, "runs an image", "FERRY_IMAGE");
+  }
+
+  @Test
   void aRequestThatCannotBeReadFailsTheRunInsteadOfRetryingForever(
       TestWorkflowEnvironment env, WorkflowOptions options) {
     WorkflowStub untyped =

@@ -1,6 +1,7 @@
 package dev.ferry.providers;
 
 import dev.ferry.api.ComputeHandle;
+import dev.ferry.api.ComputeSpec;
 import dev.ferry.api.ComputeState;
 import dev.ferry.api.ProvisionRequest;
 import dev.ferry.api.TeardownReceipt;
@@ -52,6 +53,7 @@ public final class FakeComputeProvider implements ComputeProvider {
   private final AtomicInteger deprovisionCalls = new AtomicInteger();
   private final AtomicInteger failingDeprovisions = new AtomicInteger();
   private volatile Boot boot = request -> () -> {};
+  private volatile boolean requiresImage;
   private volatile Supplier<ProviderException> provisionFailure;
   private volatile boolean createBeforeProvisionFailure;
   private volatile CountDownLatch provisionGate;
@@ -68,6 +70,20 @@ public final class FakeComputeProvider implements ComputeProvider {
   @Override
   public String id() {
     return id;
+  }
+
+  /** Makes the fake reject specs without an image, as providers that run images do. */
+  public FakeComputeProvider requireImage() {
+    this.requiresImage = true;
+    return this;
+  }
+
+  @Override
+  public void validate(ComputeSpec spec) {
+    if (requiresImage && spec.image() == null) {
+      throw new ProviderException.InvalidSpec(
+          "provider '" + id + "' runs an image: set FERRY_IMAGE or the run's compute.image");
+    }
   }
 
   /** Sets what provisioning starts. */

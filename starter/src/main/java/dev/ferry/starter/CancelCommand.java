@@ -1,6 +1,8 @@
 package dev.ferry.starter;
 
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowStub;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -21,7 +23,18 @@ final class CancelCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try {
-      context.client().get().newUntypedWorkflowStub(workflowId).cancel();
+      WorkflowStub run = context.client().get().newUntypedWorkflowStub(workflowId);
+      // The server accepts a cancel request for a run that has already ended, and ignores it.
+      WorkflowExecutionStatus status = run.describe().getStatus();
+      if (status != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+        throw new FerryCli.UsageException(
+            "run '"
+                + workflowId
+                + "' has already ended ("
+                + status.name().replace("WORKFLOW_EXECUTION_STATUS_", "")
+                + "); nothing to cancel");
+      }
+      run.cancel();
     } catch (WorkflowNotFoundException e) {
       throw new FerryCli.UsageException("no running run with id '" + workflowId + "'");
     }

@@ -44,6 +44,17 @@ class CancelCommandTest {
   }
 
   @Test
+  void exitsTwoForARunThatHasEnded() {
+    harness.ferry("run", "primes", "--input", "{\"below\":100}", "--id", "done", "--wait");
+
+    Invocation cancel = harness.ferry("cancel", "done");
+
+    assertThat(cancel.exitCode()).isEqualTo(FerryCli.USAGE);
+    assertThat(cancel.err()).contains("run 'done' has already ended (COMPLETED)");
+    assertThat(cancel.out()).isEmpty();
+  }
+
+  @Test
   void exitsTwoForAnUnknownId() {
     Invocation cancel = harness.ferry("cancel", "no-such-run");
 

@@ -10,6 +10,8 @@ import dev.ferry.api.Progress;
 import dev.ferry.api.RunPhase;
 import dev.ferry.api.RunStatus;
 import dev.ferry.api.TeardownReceipt;
+import io.temporal.common.converter.DataConverter;
+import io.temporal.common.converter.GlobalDataConverter;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Instant;
 import java.util.List;
@@ -96,8 +98,9 @@ class OutputTest {
     AttemptSummary attempt =
         new AttemptSummary(1, BOX, AttemptOutcome.WORKLOAD_FAILED, "exit 3", receipt);
     ApplicationFailure failure =
-        ApplicationFailure.newNonRetryableFailure(
-            "boom", FailureTypes.WORKLOAD_FAILED, List.of(attempt));
+        asReceived(
+            ApplicationFailure.newNonRetryableFailure(
+                "boom", FailureTypes.WORKLOAD_FAILED, List.of(attempt)));
 
     assertThat(Output.attempts(failure))
         .containsExactly(
@@ -108,12 +111,18 @@ class OutputTest {
   @Test
   void findsNoAttemptsInAFailureWithoutDetails() {
     ApplicationFailure failure =
-        ApplicationFailure.newNonRetryableFailure("bad", FailureTypes.INVALID_REQUEST);
+        asReceived(ApplicationFailure.newNonRetryableFailure("bad", FailureTypes.INVALID_REQUEST));
 
     assertThat(Output.attempts(failure)).isEmpty();
     assertThat(Output.failureJson("r1", failure))
         .isEqualTo(
             "{\"workflowId\":\"r1\",\"failure\":\"bad\",\"type\":\"InvalidRequest\","
                 + "\"attempts\":[]}");
+  }
+
+  /** The failure as a client receives it: encoded by the workflow, decoded from the payload. */
+  private static ApplicationFailure asReceived(ApplicationFailure thrown) {
+    DataConverter converter = GlobalDataConverter.get();
+    return (ApplicationFailure) converter.failureToException(converter.exceptionToFailure(thrown));
   }
 }

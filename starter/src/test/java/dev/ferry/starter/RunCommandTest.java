@@ -101,6 +101,16 @@ class RunCommandTest {
   }
 
   @Test
+  void exitsTwoOnADurationTooLongToHold() {
+    Invocation run =
+        harness.ferry("run", "primes", "--input", THOUSAND, "--run-timeout", "9999999999999999d");
+
+    assertThat(run.exitCode()).isEqualTo(FerryCli.USAGE);
+    assertThat(run.err()).contains("--run-timeout").contains("too long");
+    assertThat(harness.startedWorkflowIds()).isEmpty();
+  }
+
+  @Test
   void exitsTwoOnAnInvalidComputeSpec() {
     Invocation run =
         harness.ferry("run", "primes", "--input", THOUSAND, "--provider", "Not A Provider");
@@ -147,7 +157,9 @@ class RunCommandTest {
         .contains("torn down at " + ScriptedRunWorkflow.REMOVED_AT)
         .contains("exit code 0")
         .contains("last log line: counted 168 primes");
-    assertThat(run.err()).contains("started p1").contains("[PROVISIONING]");
+    assertThat(run.err())
+        .contains("started p1")
+        .contains("[RUNNING] attempt 1/3 on local ferry-p1");
   }
 
   @Test

@@ -93,7 +93,7 @@ public class ScriptedRunWorkflow implements RunWorkflow {
         throw e;
       }
     }
-    Workflow.sleep(Duration.ofMillis(200));
+    Workflow.sleep(Duration.ofMillis(250));
     long count = countPrimesBelow(below);
     progress = new Progress(below, below, "counted " + count + " primes");
     endAttempt(AttemptOutcome.SUCCEEDED, "workload succeeded", 0, "counted " + count + " primes");
