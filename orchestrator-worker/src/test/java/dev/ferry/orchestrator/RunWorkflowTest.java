@@ -332,8 +332,13 @@ class RunWorkflowTest {
       TestWorkflowEnvironment env, WorkflowOptions options) {
     fake.requireImage();
 
-    assertRejected(env, options, primes(1_000),
-        FailureTypes.INVALID_COMPUTE_SPEC, "runs an image", "FERRY_IMAGE");
+    assertRejected(
+        env,
+        options,
+        primes(1_000),
+        FailureTypes.INVALID_COMPUTE_SPEC,
+        "runs an image",
+        "FERRY_IMAGE");
   }
 
   @Test

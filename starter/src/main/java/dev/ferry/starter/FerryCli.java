@@ -3,6 +3,8 @@ package dev.ferry.starter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowClient;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -66,6 +68,19 @@ public final class FerryCli {
                     cmd.getErr().println("ferry: " + e.getMessage());
                     return USAGE;
                   }
+                  if (unreachable(e)) {
+                    cmd.getErr()
+                        .println(
+                            "ferry: cannot reach Temporal at "
+                                + context
+                                    .client()
+                                    .get()
+                                    .getWorkflowServiceStubs()
+                                    .getOptions()
+                                    .getTarget()
+                                + ": start it with `ferry server`, or set TEMPORAL_ADDRESS");
+                    return USAGE;
+                  }
                   throw e;
                 });
     commandLine.registerConverter(Duration.class, DurationConverter::parse);
@@ -79,6 +94,18 @@ public final class FerryCli {
       outWriter.flush();
       errWriter.flush();
     }
+  }
+
+  /** Whether Temporal could not be reached: a configuration problem, not a failed run. */
+  private static boolean unreachable(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof StatusRuntimeException status
+          && (status.getStatus().getCode() == Status.Code.UNAVAILABLE
+              || status.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A mistake of the caller's: exit code 2 with this message. */

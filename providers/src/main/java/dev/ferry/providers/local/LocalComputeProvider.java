@@ -28,6 +28,7 @@ public final class LocalComputeProvider implements ComputeProvider {
 
   public static final String ID = "local";
   static final int LOG_TAIL_LINES = 200;
+  private static final Duration KILL_WAIT = Duration.ofSeconds(10);
   private static final Logger log = LoggerFactory.getLogger(LocalComputeProvider.class);
   private static final List<String> INHERITED_ENV = List.of("PATH", "HOME", "LANG", "TMPDIR", "TZ");
 
@@ -128,7 +129,7 @@ public final class LocalComputeProvider implements ComputeProvider {
       return TeardownReceipt.alreadyGone(handle, clock.instant());
     }
     LocalProcessRecord record = found.get();
-    live(record).ifPresent(this::stop);
+    live(record).ifPresent(process -> stop(record.name(), process));
     Integer exitCode = exitCode(record).orElse(null);
     List<String> tail = store.logTail(record.name(), LOG_TAIL_LINES);
     store.delete(record.name());
@@ -178,21 +179,43 @@ public final class LocalComputeProvider implements ComputeProvider {
     return store.read(record.name()).map(LocalProcessRecord::exitCode);
   }
 
-  private void stop(ProcessHandle process) {
+  private void stop(String name, ProcessHandle process) {
+    Process child = children.get(name);
     process.descendants().forEach(ProcessHandle::destroy);
     process.destroy();
+    if (awaitExit(child, process, stopGrace)) {
+      return;
+    }
+    log.warn("process {} ignored SIGTERM for {}; killing it", process.pid(), stopGrace);
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+    if (!awaitExit(child, process, KILL_WAIT)) {
+      throw new ProviderException.Unavailable(
+          "process " + process.pid() + " survived SIGKILL for " + KILL_WAIT, null);
+    }
+  }
+
+  /**
+   * Waits for the process to end. Our own children are waited for through their {@link Process}:
+   * the JDK reaps them there, and a {@link ProcessHandle#onExit()} of a child reaped that way can
+   * miss the exit and never complete. Processes of an earlier orchestrator are polled.
+   */
+  private static boolean awaitExit(Process child, ProcessHandle process, Duration timeout) {
     try {
-      process.onExit().get(stopGrace.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      log.warn("process {} ignored SIGTERM for {}; killing it", process.pid(), stopGrace);
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
-      process.onExit().join();
+      if (child != null) {
+        return child.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      }
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (process.isAlive()) {
+        if (System.nanoTime() > deadline) {
+          return false;
+        }
+        Thread.sleep(50);
+      }
+      return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ProviderException.Unavailable("interrupted while stopping " + process.pid(), e);
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw new ProviderException.Unavailable("cannot stop " + process.pid(), e);
     }
   }
 
