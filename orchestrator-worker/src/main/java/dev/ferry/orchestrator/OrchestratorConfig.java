@@ -55,14 +55,9 @@ public record OrchestratorConfig(
     return TemporalConnection.address(env);
   }
 
-  public OrchestratorConfig withDefaultProvider(String provider) {
+  public OrchestratorConfig withDefaults(ComputeDefaults newDefaults) {
     return new OrchestratorConfig(
-        temporalAddress,
-        embeddedPort,
-        namespace,
-        new ComputeDefaults(provider, defaults.image()),
-        externalTemporalAddress,
-        env);
+        temporalAddress, embeddedPort, namespace, newDefaults, externalTemporalAddress, env);
   }
 
   /** {@code FERRY_IMAGE}, or {@code IMAGE_REGISTRY/IMAGE_REPOSITORY:IMAGE_TAG}. */

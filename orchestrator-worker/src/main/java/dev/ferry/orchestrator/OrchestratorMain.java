@@ -95,14 +95,16 @@ public final class OrchestratorMain {
 
     @Override
     public Integer call() {
-      OrchestratorConfig config = OrchestratorConfig.fromEnvironment(env);
-      String provider = config.defaults().provider();
+      DemoCompute.Choice compute = DemoCompute.choose(OrchestratorConfig.fromEnvironment(env));
+      OrchestratorConfig config = compute.config();
       err.println(
           "ferry demo: "
               + (config.embedded() ? "embedded Temporal on " : "Temporal at ")
               + config.clientAddress()
               + ", provider "
-              + provider);
+              + config.defaults().provider()
+              + ": "
+              + compute.reason());
       try (Orchestrator orchestrator = Orchestrator.start(config)) {
         return new FerryCli(orchestrator::client)
             .run(new String[] {"run", "primes", "--input", INPUT, "--wait"}, out, err);

@@ -53,7 +53,12 @@ final class FerryProcesses implements AutoCloseable {
 
   /** The orchestrator server, on the local provider, with its log in the test's directory. */
   Process startOrchestrator() {
-    return start(ORCHESTRATOR_JAR, List.of("server"), Map.of(), dir.resolve("orchestrator.log"));
+    return startOrchestrator(Map.of());
+  }
+
+  /** The orchestrator server with these settings on top of the local-provider defaults. */
+  Process startOrchestrator(Map<String, String> env) {
+    return start(ORCHESTRATOR_JAR, List.of("server"), env, dir.resolve("orchestrator.log"));
   }
 
   /** Runs the starter CLI to its end. */
@@ -146,6 +151,8 @@ final class FerryProcesses implements AutoCloseable {
     ferry.put("FERRY_LOCAL_STATE_DIR", stateDir().toString());
     ferry.putAll(extraEnv);
     env.putAll(ferry);
+    // An empty value in extraEnv means: leave the variable unset.
+    env.values().removeIf(String::isEmpty);
     return builder;
   }
 

@@ -74,8 +74,15 @@ class KillIT {
     }
   }
 
-  private static RunStatus awaitProgress(RunWorkflow run, double percent)
-      throws InterruptedException {
+  /** π(n) for the bound these tests use, from published tables. */
+  static long primesBelow(long below) {
+    if (below != BELOW) {
+      throw new IllegalArgumentException("no known π(" + below + ")");
+    }
+    return PRIMES_BELOW;
+  }
+
+  static RunStatus awaitProgress(RunWorkflow run, double percent) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
     while (System.nanoTime() < deadline) {
       RunStatus status = run.status();

@@ -1,0 +1,93 @@
+package dev.ferry.orchestrator;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Docker engine as the end-to-end tests use it, through the docker CLI: the external-worker
+ * image built from Dockerfile.external on a locally made base image (nothing can be pulled).
+ */
+final class DockerImages {
+
+  static final String BASE = "ferry-jre-base:local";
+  static final String WORKER = "ferry-external-worker:e2e";
+  private static boolean built;
+
+  private DockerImages() {}
+
+  static boolean engineAnswers() {
+    try {
+      return run(List.of("docker", "info", "--format", "{{.ServerVersion}}")).exitCode() == 0;
+    } catch (UncheckedIOException e) {
+      return false;
+    }
+  }
+
+  /** Builds the worker image from the jar this build just made, on the local base image. */
+  static synchronized String workerImage() {
+    if (!built) {
+      if (run(List.of("docker", "image", "inspect", BASE)).exitCode() != 0) {
+        check(run(List.of(FerryProcesses.ROOT.resolve(".ci/base-image").toString(), BASE)));
+      }
+      check(
+          run(
+              List.of(
+                  "docker",
+                  "build",
+                  "--network",
+                  "none",
+                  "-q",
+                  "-f",
+                  FerryProcesses.ROOT.resolve("Dockerfile.external").toString(),
+                  "--build-arg",
+                  "BASE_IMAGE=" + BASE,
+                  "-t",
+                  WORKER,
+                  FerryProcesses.ROOT.toString())));
+      built = true;
+    }
+    return WORKER;
+  }
+
+  /** Containers (running or not) that carry this label. */
+  static List<String> containers(String label) {
+    Result result = check(run(List.of("docker", "ps", "-aq", "--filter", "label=" + label)));
+    return result.stdout().lines().filter(line -> !line.isBlank()).toList();
+  }
+
+  static void kill(String container) {
+    check(run(List.of("docker", "kill", container)));
+  }
+
+  record Result(int exitCode, String stdout) {}
+
+  static Result run(List<String> command) {
+    try {
+      Process process =
+          new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true).start();
+      String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!process.waitFor(10, TimeUnit.MINUTES)) {
+        process.destroyForcibly();
+        throw new IllegalStateException(command + " took over 10 minutes");
+      }
+      return new Result(process.exitValue(), out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Result check(Result result) {
+    if (result.exitCode() != 0) {
+      throw new IllegalStateException(
+          "docker failed (" + result.exitCode() + "): " + result.stdout());
+    }
+    return result;
+  }
+}
