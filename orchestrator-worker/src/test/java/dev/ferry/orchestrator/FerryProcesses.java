@@ -2,6 +2,10 @@ package dev.ferry.orchestrator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.starter.TemporalConnection;
+import io.temporal.client.WorkflowClient;
 import io.temporal.testserver.TestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,6 +40,7 @@ final class FerryProcesses implements AutoCloseable {
   private final int port;
   private final TestServer.PortBoundTestServer temporal;
   private final List<Process> started = new ArrayList<>();
+  private WorkflowClient client;
 
   FerryProcesses(Path dir) {
     this.dir = dir;
@@ -45,6 +50,42 @@ final class FerryProcesses implements AutoCloseable {
 
   int temporalPort() {
     return port;
+  }
+
+  /** A client of this Temporal server, closed with the rest. */
+  WorkflowClient client() {
+    if (client == null) {
+      client = TemporalConnection.client(Map.of("TEMPORAL_ADDRESS", "127.0.0.1:" + port));
+    }
+    return client;
+  }
+
+  /**
+   * Runs {@code primes} below 10^7 through the CLI to its end and checks what every provider must
+   * give: the count, and a receipt of a worker that exited 0.
+   *
+   * @return the run's result, as the CLI printed it
+   */
+  JsonNode runPrimesToTheEnd(String workflowId) throws IOException {
+    Finished run =
+        cli(
+            "run",
+            "primes",
+            "--input",
+            "{\"below\": 10000000}",
+            "--wait",
+            "--json",
+            "--id",
+            workflowId);
+    assertThat(run.exitCode()).as(run.stderr() + log("orchestrator.log")).isZero();
+    JsonNode result = new ObjectMapper().readTree(run.stdout());
+    assertThat(result.at("/output/count").asLong()).isEqualTo(664_579);
+    JsonNode receipt = result.at("/attempts/0/teardown");
+    assertThat(receipt.get("found").asBoolean()).isTrue();
+    assertThat(receipt.get("exitCode").asInt()).isZero();
+    assertThat(receipt.get("logTail")).isNotEmpty();
+    assertThat(run.stderr()).contains("[STARTING]");
+    return result;
   }
 
   Path stateDir() {
@@ -120,6 +161,9 @@ final class FerryProcesses implements AutoCloseable {
   /** Stops what was started (SIGTERM first, as a supervisor would) and the Temporal server. */
   @Override
   public void close() throws InterruptedException {
+    if (client != null) {
+      client.getWorkflowServiceStubs().shutdown();
+    }
     for (Process process : started) {
       List<ProcessHandle> children = process.descendants().toList();
       process.destroy();
