@@ -84,7 +84,7 @@ final class FerryProcesses implements AutoCloseable {
     assertThat(receipt.get("found").asBoolean()).isTrue();
     assertThat(receipt.get("exitCode").asInt()).isZero();
     assertThat(receipt.get("logTail")).isNotEmpty();
-    assertThat(run.stderr()).contains("[STARTING]");
+    assertThat(run.stderr()).contains("[STARTING]", "[SUCCEEDED]");
     return result;
   }
 

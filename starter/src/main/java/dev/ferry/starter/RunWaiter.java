@@ -37,6 +37,9 @@ final class RunWaiter {
     while (true) {
       try {
         RunResult done = result.get(context.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+        if (showProgress) {
+          showStatus(run, shown);
+        }
         context.out().println(json ? Output.json(done) : Output.result(workflowId, done));
         return FerryCli.OK;
       } catch (TimeoutException stillRunning) {
@@ -47,6 +50,9 @@ final class RunWaiter {
         Thread.currentThread().interrupt();
         return FerryCli.RUN_FAILED;
       } catch (ExecutionException e) {
+        if (showProgress) {
+          showStatus(run, shown);
+        }
         return failed(workflowId, e.getCause());
       }
     }

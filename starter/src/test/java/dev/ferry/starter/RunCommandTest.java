@@ -7,8 +7,14 @@ import dev.ferry.api.AttemptOutcome;
 import dev.ferry.api.RunResult;
 import dev.ferry.api.TeardownReceipt;
 import dev.ferry.starter.FerryCliHarness.Invocation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** {@code ferry run} against a real (in-memory) Temporal server. */
 class RunCommandTest {
@@ -17,106 +23,61 @@ class RunCommandTest {
 
   private static final String THOUSAND = "{\"below\":1000}";
 
-  @Test
-  void exitsTwoOnInvalidJsonInputWithoutStartingARun() {
-    Invocation run = harness.ferry("run", "primes", "--input", "{bad");
-
-    assertThat(run.exitCode()).isEqualTo(FerryCli.USAGE);
-    assertThat(run.err()).contains("--input is not valid JSON");
-    assertThat(run.out()).isEmpty();
-    assertThat(harness.startedWorkflowIds()).isEmpty();
-  }
-
-  @Test
-  void exitsTwoOnInputThatIsNotAnObject() {
-    Invocation run = harness.ferry("run", "primes", "--input", "[1000]");
-
-    assertThat(run.exitCode()).isEqualTo(FerryCli.USAGE);
-    assertThat(run.err()).contains("input must be a JSON object");
-    assertThat(harness.startedWorkflowIds()).isEmpty();
-  }
-
-  @Test
-  void exitsTwoNamingTheUnknownWorkloadAndTheKnownOnes() {
-    Invocation run = harness.ferry("run", "bitcoin");
-
-    assertThat(run.exitCode()).isEqualTo(FerryCli.USAGE);
-    assertThat(run.err()).contains("unknown workload 'bitcoin'").contains("primes", "shell");
-    assertThat(harness.startedWorkflowIds()).isEmpty();
-  }
-
-  @Test
-  void exitsTwoNamingTheFieldOfInvalidWorkloadInput() {
-    Invocation run = harness.ferry("run", "primes", "--input", "{\"below\":-5}");
-
-    assertThat(run.exitCode()).isEqualTo(FerryCli.USAGE);
-    assertThat(run.err()).contains("invalid input for workload 'primes'").contains("below");
-    assertThat(harness.startedWorkflowIds()).isEmpty();
-  }
-
-  @Test
-  void exitsTwoNamingAnUnknownInputField() {
-    Invocation run = harness.ferry("run", "primes", "--input", "{\"below\":1000,\"above\":3}");
-
-    assertThat(run.exitCode()).isEqualTo(FerryCli.USAGE);
-    assertThat(run.err()).contains("above");
-    assertThat(harness.startedWorkflowIds()).isEmpty();
-  }
-
-  @Test
-  void exitsTwoNamingTheTimeoutThatIsNotPositive() {
-    Invocation run = harness.ferry("run", "primes", "--input", THOUSAND, "--boot-timeout", "0s");
-
-    assertThat(run.exitCode()).isEqualTo(FerryCli.USAGE);
-    assertThat(run.err()).contains("timeouts.boot");
-    assertThat(harness.startedWorkflowIds()).isEmpty();
-  }
-
-  @Test
-  void exitsTwoWhenHeartbeatTimeoutExceedsRunTimeout() {
-    Invocation run =
-        harness.ferry(
-            "run",
-            "primes",
-            "--input",
-            THOUSAND,
+  /** Requests the CLI must refuse itself: exit 2, a message naming the problem, no run. */
+  static Stream<Arguments> mistakes() {
+    return Stream.of(
+        mistake("invalid JSON input", "primes --input {bad", "--input is not valid JSON"),
+        mistake(
+            "input that is not an object", "primes --input [1000]", "input must be a JSON object"),
+        mistake("an unknown workload", "bitcoin", "unknown workload 'bitcoin'", "primes", "shell"),
+        mistake(
+            "invalid workload input",
+            "primes --input {\"below\":-5}",
+            "invalid input for workload 'primes'",
+            "below"),
+        mistake("an unknown input field", "primes --input {\"below\":1000,\"above\":3}", "above"),
+        mistake(
+            "a timeout that is not positive",
+            "primes --input " + THOUSAND + " --boot-timeout 0s",
+            "timeouts.boot"),
+        mistake(
+            "a heartbeat timeout above the run timeout",
+            "primes --input " + THOUSAND + " --run-timeout 1m --heartbeat-timeout 2m",
+            "timeouts.heartbeat",
+            "timeouts.run"),
+        mistake(
+            "a duration it cannot read",
+            "primes --input " + THOUSAND + " --boot-timeout nonsense",
+            "--boot-timeout",
+            "nonsense"),
+        mistake(
+            "a duration too long to hold",
+            "primes --input " + THOUSAND + " --run-timeout 9999999999999999d",
             "--run-timeout",
-            "1m",
-            "--heartbeat-timeout",
-            "2m");
-
-    assertThat(run.exitCode()).isEqualTo(FerryCli.USAGE);
-    assertThat(run.err()).contains("timeouts.heartbeat", "timeouts.run");
-    assertThat(harness.startedWorkflowIds()).isEmpty();
+            "too long"),
+        mistake(
+            "an invalid provider id",
+            "primes --input " + THOUSAND + " --provider Not_A_Provider",
+            "compute.provider"));
   }
 
-  @Test
-  void exitsTwoOnADurationItCannotRead() {
-    Invocation run =
-        harness.ferry("run", "primes", "--input", THOUSAND, "--boot-timeout", "nonsense");
-
-    assertThat(run.exitCode()).isEqualTo(FerryCli.USAGE);
-    assertThat(run.err()).contains("--boot-timeout").contains("nonsense");
-    assertThat(harness.startedWorkflowIds()).isEmpty();
+  /** One mistake: {@code args} follow {@code ferry run}, split on spaces. */
+  private static Arguments mistake(String what, String args, String... message) {
+    return Arguments.of(what, List.of(args.split(" ")), List.of(message));
   }
 
-  @Test
-  void exitsTwoOnADurationTooLongToHold() {
-    Invocation run =
-        harness.ferry("run", "primes", "--input", THOUSAND, "--run-timeout", "9999999999999999d");
+  @ParameterizedTest(name = "exits two without starting a run on {0}")
+  @MethodSource("mistakes")
+  void exitsTwoNamingTheProblemWithoutStartingARun(
+      String what, List<String> args, List<String> message) {
+    List<String> command = new ArrayList<>(List.of("run"));
+    command.addAll(args);
 
-    assertThat(run.exitCode()).isEqualTo(FerryCli.USAGE);
-    assertThat(run.err()).contains("--run-timeout").contains("too long");
-    assertThat(harness.startedWorkflowIds()).isEmpty();
-  }
+    Invocation run = harness.ferry(command.toArray(String[]::new));
 
-  @Test
-  void exitsTwoOnAnInvalidComputeSpec() {
-    Invocation run =
-        harness.ferry("run", "primes", "--input", THOUSAND, "--provider", "Not A Provider");
-
-    assertThat(run.exitCode()).isEqualTo(FerryCli.USAGE);
-    assertThat(run.err()).contains("compute.provider");
+    assertThat(run.exitCode()).as(what).isEqualTo(FerryCli.USAGE);
+    assertThat(run.err()).contains(message);
+    assertThat(run.out()).isEmpty();
     assertThat(harness.startedWorkflowIds()).isEmpty();
   }
 
