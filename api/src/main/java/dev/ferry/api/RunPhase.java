@@ -8,9 +8,5 @@ public enum RunPhase {
   DEPROVISIONING,
   SUCCEEDED,
   FAILED,
-  CANCELLED;
-
-  public boolean isFinal() {
-    return this == SUCCEEDED || this == FAILED || this == CANCELLED;
-  }
+  CANCELLED
 }

@@ -1,6 +1,5 @@
 package dev.ferry.providers;
 
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -65,10 +64,5 @@ public final class ProviderRegistry {
       throw new ProviderException.InvalidSpec(
           "provider '" + id + "' is not configured: " + e.getMessage(), e);
     }
-  }
-
-  /** Every provider made so far, for the reaper. */
-  public Map<String, ComputeProvider> made() {
-    return Collections.unmodifiableMap(made);
   }
 }
