@@ -37,25 +37,30 @@ final class FerryProcesses implements AutoCloseable {
   record Finished(int exitCode, String stdout, String stderr) {}
 
   private final Path dir;
-  private final int port;
-  private final TestServer.PortBoundTestServer temporal;
+  private final String address;
+  private final AutoCloseable temporal;
   private final List<Process> started = new ArrayList<>();
   private WorkflowClient client;
 
+  /** Around a port-bound Java test server of its own, in real time. */
   FerryProcesses(Path dir) {
     this.dir = dir;
-    this.port = freePort();
+    int port = freePort();
+    this.address = "127.0.0.1:" + port;
     this.temporal = TestServer.createPortBoundServer(port, true);
   }
 
-  int temporalPort() {
-    return port;
+  /** Around the real Temporal server, which it closes at the end. */
+  FerryProcesses(Path dir, TemporalDevServer server) {
+    this.dir = dir;
+    this.address = server.address();
+    this.temporal = server;
   }
 
   /** A client of this Temporal server, closed with the rest. */
   WorkflowClient client() {
     if (client == null) {
-      client = TemporalConnection.client(Map.of("TEMPORAL_ADDRESS", "127.0.0.1:" + port));
+      client = TemporalConnection.client(Map.of("TEMPORAL_ADDRESS", address));
     }
     return client;
   }
@@ -99,7 +104,11 @@ final class FerryProcesses implements AutoCloseable {
 
   /** The orchestrator server with these settings on top of the local-provider defaults. */
   Process startOrchestrator(Map<String, String> env) {
-    return start(ORCHESTRATOR_JAR, List.of("server"), env, dir.resolve("orchestrator.log"));
+    return startOrchestrator(env, "orchestrator.log");
+  }
+
+  Process startOrchestrator(Map<String, String> env, String logName) {
+    return start(ORCHESTRATOR_JAR, List.of("server"), env, dir.resolve(logName));
   }
 
   /** Runs the starter CLI to its end. */
@@ -160,7 +169,7 @@ final class FerryProcesses implements AutoCloseable {
 
   /** Stops what was started (SIGTERM first, as a supervisor would) and the Temporal server. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() throws Exception {
     if (client != null) {
       client.getWorkflowServiceStubs().shutdown();
     }
@@ -189,7 +198,7 @@ final class FerryProcesses implements AutoCloseable {
     Map<String, String> env = builder.environment();
     env.keySet().removeIf(key -> key.startsWith("TEMPORAL_") || key.startsWith("FERRY_"));
     Map<String, String> ferry = new HashMap<>();
-    ferry.put("TEMPORAL_ADDRESS", "127.0.0.1:" + port);
+    ferry.put("TEMPORAL_ADDRESS", address);
     ferry.put("FERRY_PROVIDER", "local");
     ferry.put("FERRY_LOCAL_WORKER_JAR", WORKER_JAR.toString());
     ferry.put("FERRY_LOCAL_STATE_DIR", stateDir().toString());
