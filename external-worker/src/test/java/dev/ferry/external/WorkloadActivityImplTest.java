@@ -29,6 +29,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -89,51 +91,36 @@ class WorkloadActivityImplTest {
 
   @Test
   void failsWithoutRetryOnAnUnknownWorkload() {
-    assertThatThrownBy(() -> activity.run(task("nope", JSON.createObjectNode(), null)))
-        .isInstanceOf(ActivityFailure.class)
-        .cause()
-        .asInstanceOf(type(ApplicationFailure.class))
-        .satisfies(
-            failure -> {
-              assertThat(failure.getType()).isEqualTo(FailureTypes.WORKLOAD_FAILED);
-              assertThat(failure.isNonRetryable()).isTrue();
-              assertThat(failure.getOriginalMessage())
-                  .isEqualTo("unknown workload 'nope'; known workloads: primes, shell");
-            });
+    assertWorkloadFailedForGood(
+        () -> activity.run(task("nope", JSON.createObjectNode(), null)),
+        failure -> {
+          assertThat(failure.getOriginalMessage())
+              .isEqualTo("unknown workload 'nope'; known workloads: primes, shell");
+        });
   }
 
   @Test
   void failsWithoutRetryOnInvalidInput() {
     JsonNode tooSmall = JSON.createObjectNode().put("below", 1);
 
-    assertThatThrownBy(() -> activity.run(new WorkloadTask("primes", tooSmall, null, 1)))
-        .isInstanceOf(ActivityFailure.class)
-        .cause()
-        .asInstanceOf(type(ApplicationFailure.class))
-        .satisfies(
-            failure -> {
-              assertThat(failure.getType()).isEqualTo(FailureTypes.WORKLOAD_FAILED);
-              assertThat(failure.isNonRetryable()).isTrue();
-              assertThat(failure.getOriginalMessage())
-                  .startsWith("invalid input for workload 'primes'")
-                  .contains("below must be between 2");
-            });
+    assertWorkloadFailedForGood(
+        () -> activity.run(new WorkloadTask("primes", tooSmall, null, 1)),
+        failure -> {
+          assertThat(failure.getOriginalMessage())
+              .startsWith("invalid input for workload 'primes'")
+              .contains("below must be between 2");
+        });
   }
 
   @Test
   void failsWithoutRetryWithTheExitCodeAndTailOfAFailingCommand() {
-    assertThatThrownBy(() -> activity.run(task("shell", new ShellInput("echo no; exit 3"), null)))
-        .isInstanceOf(ActivityFailure.class)
-        .cause()
-        .asInstanceOf(type(ApplicationFailure.class))
-        .satisfies(
-            failure -> {
-              assertThat(failure.getType()).isEqualTo(FailureTypes.WORKLOAD_FAILED);
-              assertThat(failure.isNonRetryable()).isTrue();
-              assertThat(failure.getOriginalMessage()).isEqualTo("command exited with code 3: no");
-              assertThat(failure.getDetails().get(ShellOutput.class))
-                  .isEqualTo(new ShellOutput(3, List.of("no")));
-            });
+    assertWorkloadFailedForGood(
+        () -> activity.run(task("shell", new ShellInput("echo no; exit 3"), null)),
+        failure -> {
+          assertThat(failure.getOriginalMessage()).isEqualTo("command exited with code 3: no");
+          assertThat(failure.getDetails().get(ShellOutput.class))
+              .isEqualTo(new ShellOutput(3, List.of("no")));
+        });
   }
 
   @Test
@@ -173,5 +160,20 @@ class WorkloadActivityImplTest {
       Thread.sleep(20);
     }
     assertThat(file).exists();
+  }
+
+  /** The activity fails with a non-retryable WorkloadFailed; {@code more} checks the rest. */
+  private static void assertWorkloadFailedForGood(
+      ThrowingCallable call, Consumer<ApplicationFailure> more) {
+    assertThatThrownBy(call)
+        .isInstanceOf(ActivityFailure.class)
+        .cause()
+        .asInstanceOf(type(ApplicationFailure.class))
+        .satisfies(
+            failure -> {
+              assertThat(failure.getType()).isEqualTo(FailureTypes.WORKLOAD_FAILED);
+              assertThat(failure.isNonRetryable()).isTrue();
+              more.accept(failure);
+            });
   }
 }

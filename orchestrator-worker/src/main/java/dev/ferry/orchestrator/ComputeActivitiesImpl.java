@@ -67,7 +67,7 @@ public final class ComputeActivitiesImpl implements ComputeActivities {
   @Override
   public ComputeReport describe(DescribeRequest request) {
     ComputeState state =
-        translated(() -> providers.get(request.compute().provider())).describe(request.compute());
+        translated(() -> providers.get(request.compute().provider()).describe(request.compute()));
     Optional<PendingActivityInfo> workload = pendingWorkload(request);
     boolean started =
         workload

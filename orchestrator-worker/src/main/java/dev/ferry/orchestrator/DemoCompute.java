@@ -5,6 +5,9 @@ import dev.ferry.providers.ProviderException;
 import dev.ferry.providers.ProviderRegistry;
 import dev.ferry.providers.docker.DockerComputeProvider;
 import dev.ferry.providers.local.LocalComputeProvider;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where the demo runs: in a container when a Docker engine answers and the external-worker image is
@@ -23,6 +26,8 @@ final class DemoCompute {
    */
   record Choice(OrchestratorConfig config, String reason) {}
 
+  private static final Logger log = LoggerFactory.getLogger(DemoCompute.class);
+
   private DemoCompute() {}
 
   static Choice choose(OrchestratorConfig config) {
@@ -32,8 +37,7 @@ final class DemoCompute {
     String image = config.defaults().image() != null ? config.defaults().image() : DEFAULT_IMAGE;
     String reason;
     try {
-      ComputeProvider docker = ProviderRegistry.load(config.env()).get(DockerComputeProvider.ID);
-      if (docker instanceof DockerComputeProvider engine && engine.hasImage(image)) {
+      if (dockerHas(config, image)) {
         return new Choice(
             config.withDefaults(new ComputeDefaults(DockerComputeProvider.ID, image)),
             "a Docker engine answers and has the image " + image);
@@ -46,5 +50,25 @@ final class DemoCompute {
         config.withDefaults(
             new ComputeDefaults(LocalComputeProvider.ID, config.defaults().image())),
         reason);
+  }
+
+  /**
+   * Asks the engine through a provider of its own, closed after: the orchestrator makes its own.
+   */
+  private static boolean dockerHas(OrchestratorConfig config, String image) {
+    ComputeProvider provider = ProviderRegistry.load(config.env()).get(DockerComputeProvider.ID);
+    if (!(provider instanceof DockerComputeProvider docker)) {
+      return false;
+    }
+    try {
+      return docker.hasImage(image);
+    } finally {
+      try {
+        docker.close();
+      } catch (IOException e) {
+        // Only a probe's connection: the answer stands, and the orchestrator opens its own.
+        log.debug("closing the Docker probe failed", e);
+      }
+    }
   }
 }

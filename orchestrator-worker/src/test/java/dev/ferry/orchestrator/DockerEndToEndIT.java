@@ -11,7 +11,6 @@ import dev.ferry.api.RunWorkflow;
 import dev.ferry.providers.Infrastructure;
 import io.temporal.client.WorkflowStub;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,19 +51,11 @@ class DockerEndToEndIT {
   void theDemoChoosesDockerWhenTheEngineHasTheImage() throws Exception {
     try (FerryProcesses ferry = new FerryProcesses(dir)) {
       Process demo =
-          ferry.start(
-              FerryProcesses.ORCHESTRATOR_JAR,
-              List.of("demo"),
-              Map.of(
-                  "FERRY_PROVIDER",
-                  "",
-                  "TEMPORAL_ADDRESS",
-                  "",
-                  "FERRY_TEMPORAL_PORT",
-                  String.valueOf(FerryProcesses.freePort()),
-                  "FERRY_IMAGE",
-                  image),
-              dir.resolve("demo.log"));
+          ferry.startOnEmbeddedTemporal(
+              "demo",
+              FerryProcesses.freePort(),
+              Map.of("FERRY_PROVIDER", "", "FERRY_IMAGE", image),
+              "demo.log");
 
       assertThat(demo.waitFor(3, TimeUnit.MINUTES)).as("demo ends").isTrue();
       String log = ferry.log("demo.log");

@@ -8,7 +8,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -66,13 +65,8 @@ class EndToEndIT {
   @Test
   void theDemoRunsPrimesOnEmbeddedTemporalAndExitsClean() throws Exception {
     try (FerryProcesses ferry = new FerryProcesses(dir)) {
-      int port = FerryProcesses.freePort();
       Process demo =
-          ferry.start(
-              FerryProcesses.ORCHESTRATOR_JAR,
-              List.of("demo"),
-              Map.of("TEMPORAL_ADDRESS", "", "FERRY_TEMPORAL_PORT", String.valueOf(port)),
-              dir.resolve("demo.log"));
+          ferry.startOnEmbeddedTemporal("demo", FerryProcesses.freePort(), Map.of(), "demo.log");
 
       assertThat(demo.waitFor(3, TimeUnit.MINUTES)).as("demo ends").isTrue();
       String log = ferry.log("demo.log");
@@ -89,12 +83,7 @@ class EndToEndIT {
         ServerSocket taken = new ServerSocket()) {
       taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
       int port = taken.getLocalPort();
-      Process demo =
-          ferry.start(
-              FerryProcesses.ORCHESTRATOR_JAR,
-              List.of("server"),
-              Map.of("TEMPORAL_ADDRESS", "", "FERRY_TEMPORAL_PORT", String.valueOf(port)),
-              dir.resolve("taken.log"));
+      Process demo = ferry.startOnEmbeddedTemporal("server", port, Map.of(), "taken.log");
 
       assertThat(demo.waitFor(1, TimeUnit.MINUTES)).isTrue();
       assertThat(demo.exitValue()).isEqualTo(2);

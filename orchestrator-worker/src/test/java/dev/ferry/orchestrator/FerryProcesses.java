@@ -129,6 +129,18 @@ final class FerryProcesses implements AutoCloseable {
     }
   }
 
+  /**
+   * The orchestrator jar's {@code subcommand} on its own embedded Temporal at {@code port}, not on
+   * this fixture's server.
+   */
+  Process startOnEmbeddedTemporal(
+      String subcommand, int port, Map<String, String> extraEnv, String logName) {
+    Map<String, String> env = new HashMap<>(extraEnv);
+    env.put("TEMPORAL_ADDRESS", "");
+    env.put("FERRY_TEMPORAL_PORT", String.valueOf(port));
+    return start(ORCHESTRATOR_JAR, List.of(subcommand), env, dir.resolve(logName));
+  }
+
   Process start(Path jar, List<String> args, Map<String, String> extraEnv, Path log) {
     ProcessBuilder builder = builder(jar, args, extraEnv);
     builder.redirectErrorStream(true).redirectOutput(log.toFile());
