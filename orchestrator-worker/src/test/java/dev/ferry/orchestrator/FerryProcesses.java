@@ -89,7 +89,8 @@ final class FerryProcesses implements AutoCloseable {
     assertThat(receipt.get("found").asBoolean()).isTrue();
     assertThat(receipt.get("exitCode").asInt()).isZero();
     assertThat(receipt.get("logTail")).isNotEmpty();
-    assertThat(run.stderr()).contains("[STARTING]", "[SUCCEEDED]");
+    // Intermediate phases may fall between two polls of a fast run; the final one is always shown.
+    assertThat(run.stderr()).contains("[SUCCEEDED] attempt 1/3");
     return result;
   }
 
