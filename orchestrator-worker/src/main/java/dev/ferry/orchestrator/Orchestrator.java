@@ -1,9 +1,9 @@
 package dev.ferry.orchestrator;
 
 import dev.ferry.api.TaskQueues;
+import dev.ferry.api.TemporalConnection;
 import dev.ferry.providers.ProviderException;
 import dev.ferry.providers.ProviderRegistry;
-import dev.ferry.starter.TemporalConnection;
 import io.temporal.client.WorkflowClient;
 import io.temporal.common.converter.DataConverterException;
 import io.temporal.envconfig.ClientConfigProfile;

@@ -1,6 +1,6 @@
 package dev.ferry.orchestrator;
 
-import dev.ferry.starter.TemporalConnection;
+import dev.ferry.api.TemporalConnection;
 import java.util.Map;
 
 /**

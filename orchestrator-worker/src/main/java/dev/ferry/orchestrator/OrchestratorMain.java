@@ -1,6 +1,7 @@
 package dev.ferry.orchestrator;
 
-import dev.ferry.starter.FerryCli;
+import dev.ferry.api.ExitCodes;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -16,18 +17,18 @@ import picocli.CommandLine.Command;
 public final class OrchestratorMain {
 
   public static void main(String[] args) {
-    System.exit(run(args, System.getenv(), System.out, System.err));
+    System.exit(run(args, System.getenv(), System.err));
   }
 
   /** Runs one command line and returns its exit code. */
-  static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+  static int run(String[] args, Map<String, String> env, PrintStream err) {
     CommandLine commandLine =
-        new CommandLine(new OrchestratorMain(), new Factory(env, out, err))
+        new CommandLine(new OrchestratorMain(), new Factory(env, err))
             .setExecutionExceptionHandler(
                 (e, cmd, parsed) -> {
                   if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
                     err.println("ferry: " + e.getMessage());
-                    return FerryCli.USAGE;
+                    return ExitCodes.USAGE;
                   }
                   throw e;
                 });
@@ -35,15 +36,14 @@ public final class OrchestratorMain {
   }
 
   /** Hands the environment and streams to the subcommands. */
-  private record Factory(Map<String, String> env, PrintStream out, PrintStream err)
-      implements CommandLine.IFactory {
+  private record Factory(Map<String, String> env, PrintStream err) implements CommandLine.IFactory {
     @Override
     public <K> K create(Class<K> type) throws Exception {
       if (type == Server.class) {
         return type.cast(new Server(env));
       }
       if (type == Demo.class) {
-        return type.cast(new Demo(env, out, err));
+        return type.cast(new Demo(env, err));
       }
       return CommandLine.defaultFactory().create(type);
     }
@@ -71,7 +71,7 @@ public final class OrchestratorMain {
                   },
                   "ferry-shutdown"));
       stopped.await();
-      return FerryCli.OK;
+      return ExitCodes.OK;
     }
   }
 
@@ -81,20 +81,16 @@ public final class OrchestratorMain {
    */
   @Command(name = "demo", description = "Run primes below 10,000,000 on ephemeral compute.")
   static final class Demo implements Callable<Integer> {
-    static final String INPUT = "{\"below\": 10000000}";
-
     private final Map<String, String> env;
-    private final PrintStream out;
     private final PrintStream err;
 
-    Demo(Map<String, String> env, PrintStream out, PrintStream err) {
+    Demo(Map<String, String> env, PrintStream err) {
       this.env = env;
-      this.out = out;
       this.err = err;
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException, InterruptedException {
       DemoCompute.Choice compute = DemoCompute.choose(OrchestratorConfig.fromEnvironment(env));
       OrchestratorConfig config = compute.config();
       err.println(
@@ -106,8 +102,7 @@ public final class OrchestratorMain {
               + ": "
               + compute.reason());
       try (Orchestrator orchestrator = Orchestrator.start(config)) {
-        return new FerryCli(orchestrator::client)
-            .run(new String[] {"run", "primes", "--input", INPUT, "--wait"}, out, err);
+        return DemoRun.follow(config);
       }
     }
   }

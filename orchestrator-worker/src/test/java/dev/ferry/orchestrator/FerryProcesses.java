@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ferry.starter.TemporalConnection;
+import dev.ferry.api.TemporalConnection;
 import io.temporal.client.WorkflowClient;
 import io.temporal.testserver.TestServer;
 import java.io.IOException;
@@ -214,6 +214,7 @@ final class FerryProcesses implements AutoCloseable {
     ferry.put("TEMPORAL_ADDRESS", address);
     ferry.put("FERRY_PROVIDER", "local");
     ferry.put("FERRY_LOCAL_WORKER_JAR", WORKER_JAR.toString());
+    ferry.put("FERRY_STARTER_JAR", STARTER_JAR.toString());
     ferry.put("FERRY_LOCAL_STATE_DIR", stateDir().toString());
     ferry.putAll(extraEnv);
     env.putAll(ferry);

@@ -1,6 +1,6 @@
 package dev.ferry.orchestrator;
 
-import dev.ferry.starter.TemporalConnection;
+import dev.ferry.api.TemporalConnection;
 import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.client.WorkflowClient;
 import java.io.File;

@@ -3,6 +3,7 @@ package dev.ferry.starter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.ferry.api.ExitCodes;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowClient;
@@ -25,9 +26,9 @@ import picocli.CommandLine.ScopeType;
     description = "Runs heavy Temporal activities on ephemeral compute.")
 public final class FerryCli {
 
-  public static final int OK = 0;
-  public static final int RUN_FAILED = 1;
-  public static final int USAGE = 2;
+  public static final int OK = ExitCodes.OK;
+  public static final int RUN_FAILED = ExitCodes.RUN_FAILED;
+  public static final int USAGE = ExitCodes.USAGE;
 
   static final ObjectMapper JSON =
       new ObjectMapper()

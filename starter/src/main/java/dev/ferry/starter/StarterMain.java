@@ -1,5 +1,7 @@
 package dev.ferry.starter;
 
+import dev.ferry.api.TemporalConnection;
+
 /** The {@code ferry} command line: {@code run}, {@code status}, {@code result}, ... */
 public final class StarterMain {
 

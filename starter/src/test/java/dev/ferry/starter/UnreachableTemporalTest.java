@@ -2,6 +2,7 @@ package dev.ferry.starter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.api.TemporalConnection;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -111,7 +111,7 @@ final class DockerTestEngine {
     } catch (NotFoundException e) {
       // Built below.
     }
-    Path script = Path.of("..", ".ci", "base-image").toAbsolutePath().normalize();
+    Path script = Path.of("..", "..", ".ci", "base-image").toAbsolutePath().normalize();
     Path output = Path.of("target", "base-image.log").toAbsolutePath();
     int exit;
     try {

@@ -1,4 +1,4 @@
-package dev.ferry.starter;
+package dev.ferry.api;
 
 import io.temporal.client.WorkflowClient;
 import io.temporal.envconfig.ClientConfigProfile;
