@@ -142,7 +142,10 @@ public final class AwsBatchProviderFactory implements ComputeProviderFactory {
             .httpClient(http())
             .overrideConfiguration(override(settings));
     if (settings.batchEndpoint() != null) {
-      builder.endpointOverride(settings.batchEndpoint());
+      builder
+          .endpointOverride(settings.batchEndpoint())
+          .overrideConfiguration(
+              override(settings).toBuilder().addExecutionInterceptor(new WholeNumbers()).build());
     }
     return builder.build();
   }
@@ -155,7 +158,10 @@ public final class AwsBatchProviderFactory implements ComputeProviderFactory {
             .httpClient(http())
             .overrideConfiguration(override(settings));
     if (settings.logsEndpoint() != null) {
-      builder.endpointOverride(settings.logsEndpoint());
+      builder
+          .endpointOverride(settings.logsEndpoint())
+          .overrideConfiguration(
+              override(settings).toBuilder().addExecutionInterceptor(new WholeNumbers()).build());
     }
     return builder.build();
   }
