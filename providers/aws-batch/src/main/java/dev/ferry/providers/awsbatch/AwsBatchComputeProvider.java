@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.batch.BatchClient;
+import software.amazon.awssdk.services.batch.model.JobStatus;
 import software.amazon.awssdk.services.batch.model.KeyValuePair;
 import software.amazon.awssdk.services.batch.model.SubmitJobRequest;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
@@ -193,9 +194,23 @@ public final class AwsBatchComputeProvider implements ComputeProvider, AutoClose
       return TeardownReceipt.alreadyGone(handle, Instant.now());
     }
     BatchJob job = found.get();
+    if (job.status() == JobStatus.RUNNING && settings.exitGrace().isPositive()) {
+      job = awaitFinal(job, settings.exitGrace()).orElse(job);
+    }
     if (!BatchStates.isFinal(job.status())) {
       terminate(job);
-      job = awaitFinal(job);
+      BatchJob terminated = job;
+      job =
+          awaitFinal(job, TERMINATION_CONFIRMATION)
+              .orElseThrow(
+                  () ->
+                      new ProviderException.Unavailable(
+                          "aws-batch: job "
+                              + terminated.name()
+                              + " has not ended "
+                              + TERMINATION_CONFIRMATION
+                              + " after TerminateJob",
+                          null));
     }
     List<String> tail = logs.tail(job.logStreamName(), LOG_TAIL_LINES);
     jobs.tag(job, Map.of(TORN_DOWN, "true"));
@@ -213,25 +228,18 @@ public final class AwsBatchComputeProvider implements ComputeProvider, AutoClose
     }
   }
 
-  private BatchJob awaitFinal(BatchJob job) {
-    Instant deadline = Instant.now().plus(TERMINATION_CONFIRMATION);
+  /** The job once it has ended, or empty when it is still live after {@code wait}. */
+  private Optional<BatchJob> awaitFinal(BatchJob job, Duration wait) {
+    Instant deadline = Instant.now().plus(wait);
     BatchJob now = job;
     while (!BatchStates.isFinal(now.status())) {
       if (Instant.now().isAfter(deadline)) {
-        throw new ProviderException.Unavailable(
-            "aws-batch: job "
-                + job.name()
-                + " is still "
-                + now.status()
-                + " "
-                + TERMINATION_CONFIRMATION
-                + " after TerminateJob",
-            null);
+        return Optional.empty();
       }
       sleep(Duration.ofMillis(500));
       now = jobs.byId(job.jobId()).orElse(now);
     }
-    return now;
+    return Optional.of(now);
   }
 
   private String detail(BatchJob job) {

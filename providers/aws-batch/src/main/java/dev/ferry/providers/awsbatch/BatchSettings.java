@@ -2,6 +2,8 @@ package dev.ferry.providers.awsbatch;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +25,8 @@ import java.util.regex.Pattern;
  * @param secretArns worker variables taken from Secrets Manager or SSM, by name
  * @param credentials static credentials from the environment; null for the default chain
  * @param maxAttempts the SDK's attempts per call ({@code AWS_MAX_ATTEMPTS}); 0 for its default
+ * @param exitGrace how long deprovision lets a running job end by itself (the worker exits after
+ *     its one task) before it terminates it, which would lose the worker's own exit code
  */
 record BatchSettings(
     String region,
@@ -37,7 +41,8 @@ record BatchSettings(
     String logGroup,
     Map<String, String> secretArns,
     StaticCredentials credentials,
-    int maxAttempts) {
+    int maxAttempts,
+    Duration exitGrace) {
 
   static final String REGION = "AWS_REGION";
   static final String DEFAULT_REGION = "AWS_DEFAULT_REGION";
@@ -56,6 +61,7 @@ record BatchSettings(
   static final String ASSIGN_PUBLIC_IP = "FERRY_BATCH_ASSIGN_PUBLIC_IP";
   static final String LOG_GROUP = "FERRY_BATCH_LOG_GROUP";
   static final String SECRET_ARNS = "FERRY_BATCH_SECRET_ARNS";
+  static final String EXIT_GRACE = "FERRY_BATCH_EXIT_GRACE";
   static final String DEFAULT_LOG_GROUP = "/aws/batch/job";
 
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -78,6 +84,9 @@ record BatchSettings(
     require(region, REGION + " (or " + DEFAULT_REGION + ") must name the AWS region");
     require(jobQueue, JOB_QUEUE + " must name the Batch job queue (name or ARN)");
     require(logGroup, LOG_GROUP + " must not be blank");
+    if (exitGrace == null || exitGrace.isNegative()) {
+      throw new IllegalArgumentException(EXIT_GRACE + " must not be negative, was " + exitGrace);
+    }
     secretArns = Map.copyOf(secretArns);
     // Subnets and security groups belong to the queue's Fargate compute environment, not to the
     // job: what a Fargate job definition needs is the execution role (and a public IP choice).
@@ -120,7 +129,8 @@ record BatchSettings(
         value(env, LOG_GROUP).orElse(DEFAULT_LOG_GROUP),
         secretArns(value(env, SECRET_ARNS).orElse("")),
         credentials(env),
-        value(env, MAX_ATTEMPTS).map(BatchSettings::attempts).orElse(0));
+        value(env, MAX_ATTEMPTS).map(BatchSettings::attempts).orElse(0),
+        value(env, EXIT_GRACE).map(BatchSettings::duration).orElse(Duration.ofSeconds(15)));
   }
 
   private static Platform platform(String value) {
@@ -140,6 +150,15 @@ record BatchSettings(
           throw new IllegalArgumentException(
               ASSIGN_PUBLIC_IP + " must be ENABLED or DISABLED, was '" + value + "'");
     };
+  }
+
+  private static Duration duration(String value) {
+    try {
+      return Duration.parse(value);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          EXIT_GRACE + " must be an ISO-8601 duration like PT15S, was '" + value + "'", e);
+    }
   }
 
   private static int attempts(String value) {

@@ -31,10 +31,14 @@ class AwsBatchComputeProviderTest extends ComputeProviderContract {
 
   static final String TEST_IMAGE = "ferry-batch-test:local";
 
-  /** Boots, prints its queue, then exits with $EXIT_NOW if set, or stays up for five minutes. */
+  /**
+   * Boots, prints its queue, then exits with $EXIT_NOW if set, exits 0 after $EXIT_AFTER seconds if
+   * set, or stays up for five minutes.
+   */
   static final String TEST_SCRIPT =
       "echo booted queue=$FERRY_TASK_QUEUE; "
           + "if [ -n \"$EXIT_NOW\" ]; then echo exiting with $EXIT_NOW; exit $EXIT_NOW; fi; "
+          + "if [ -n \"$EXIT_AFTER\" ]; then sleep $EXIT_AFTER; echo done; exit 0; fi; "
           + "sleep 300";
 
   private static AwsBatchComputeProvider provider;
@@ -80,10 +84,16 @@ class AwsBatchComputeProviderTest extends ComputeProviderContract {
   @Override
   protected synchronized ComputeProvider provider() {
     if (provider == null) {
-      provider =
-          (AwsBatchComputeProvider) new AwsBatchProviderFactory().create(MotoServer.get().env());
+      provider = (AwsBatchComputeProvider) new AwsBatchProviderFactory().create(env());
     }
     return provider;
+  }
+
+  /** moto's settings; the test jobs never end by themselves, so teardown need not wait for it. */
+  private static Map<String, String> env() {
+    Map<String, String> env = MotoServer.get().env();
+    env.put("FERRY_BATCH_EXIT_GRACE", "PT0S");
+    return env;
   }
 
   @Override
@@ -137,6 +147,24 @@ class AwsBatchComputeProviderTest extends ComputeProviderContract {
   }
 
   @Test
+  void letsARunningJobEndByItselfBeforeTerminatingIt() throws Exception {
+    Map<String, String> env = env();
+    env.put("FERRY_BATCH_EXIT_GRACE", "PT30S");
+    ComputeHandle handle =
+        provision(request("grace", "wf-grace").withSpec(envPlus("EXIT_AFTER", "3")));
+    assertThat(awaitState(handle, ComputeState.Running.class))
+        .isInstanceOf(ComputeState.Running.class);
+
+    try (var patient = (AwsBatchComputeProvider) new AwsBatchProviderFactory().create(env)) {
+      TeardownReceipt receipt = patient.deprovision(handle);
+
+      assertThat(receipt.exitCode()).isZero();
+      assertThat(receipt.logTail()).containsExactly("booted queue=q-test", "done");
+      assertThat(receipt.detail()).startsWith("Batch job " + handle.resourceId() + " SUCCEEDED");
+    }
+  }
+
+  @Test
   void registersOneJobDefinitionPerImageAndResourcesAndReusesIt() {
     ComputeHandle one = provision(request("def1", "wf-def"));
     ComputeHandle two = provision(request("def2", "wf-def"));
@@ -148,8 +176,7 @@ class AwsBatchComputeProviderTest extends ComputeProviderContract {
     assertThat(job(one).jobDefinition()).isEqualTo(job(two).jobDefinition());
     assertThat(job(one).jobDefinition()).contains(JobDefinitions.NAME_PREFIX);
     assertThat(job(bigger).jobDefinition()).isNotEqualTo(job(one).jobDefinition());
-    try (var restarted =
-        (AwsBatchComputeProvider) new AwsBatchProviderFactory().create(MotoServer.get().env())) {
+    try (var restarted = (AwsBatchComputeProvider) new AwsBatchProviderFactory().create(env())) {
       ComputeHandle again = restarted.provision(request("def4", "wf-def"));
       provisioned(again);
       assertThat(job(again).jobDefinition()).isEqualTo(job(one).jobDefinition());
@@ -161,8 +188,7 @@ class AwsBatchComputeProviderTest extends ComputeProviderContract {
     ProvisionRequest request = request("adopt", "wf-adopt");
     ComputeHandle handle = provision(request);
 
-    try (var restarted =
-        (AwsBatchComputeProvider) new AwsBatchProviderFactory().create(MotoServer.get().env())) {
+    try (var restarted = (AwsBatchComputeProvider) new AwsBatchProviderFactory().create(env())) {
       ComputeHandle adopted = restarted.provision(request);
       assertThat(adopted).isEqualTo(handle);
       assertThat(restarted.describe(ComputeHandle.named("aws-batch", handle.name())))

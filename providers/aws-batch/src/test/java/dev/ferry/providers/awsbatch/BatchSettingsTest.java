@@ -167,6 +167,17 @@ class BatchSettingsTest {
   }
 
   @Test
+  void readsTheExitGrace() {
+    Map<String, String> env = minimal();
+    assertThat(BatchSettings.fromEnv(env).exitGrace()).isEqualTo(java.time.Duration.ofSeconds(15));
+    env.put("FERRY_BATCH_EXIT_GRACE", "PT1M");
+    assertThat(BatchSettings.fromEnv(env).exitGrace()).isEqualTo(java.time.Duration.ofMinutes(1));
+    env.put("FERRY_BATCH_EXIT_GRACE", "15s");
+    assertThatThrownBy(() -> BatchSettings.fromEnv(env))
+        .hasMessageContaining("FERRY_BATCH_EXIT_GRACE must be an ISO-8601 duration");
+  }
+
+  @Test
   void warnsWhenTheApiKeyWouldTravelPlain() {
     Map<String, String> env = minimal();
     env.put("TEMPORAL_API_KEY", "key");
