@@ -63,7 +63,11 @@ class AwsBatchEndToEndIT {
   @Test
   void aCancelledRunTerminatesItsJob() throws Exception {
     try (FerryProcesses ferry = new FerryProcesses(dir)) {
-      ferry.startOrchestrator(orchestratorEnv());
+      Map<String, String> env = orchestratorEnv();
+      // Without a grace the teardown terminates the job at once, before the worker learns of the
+      // cancellation and exits by itself (which it would, on its next heartbeat).
+      env.put("FERRY_BATCH_EXIT_GRACE", "PT0S");
+      ferry.startOrchestrator(env);
       RunWorkflow run = LongPrimesRun.start(ferry.client(), "batch-cancel");
       LongPrimesRun.awaitProgress(run, 1.0);
 
