@@ -24,7 +24,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.batch.BatchClient;
 import software.amazon.awssdk.services.batch.model.JobDetail;
-import software.amazon.awssdk.services.batch.model.JobStatus;
+import software.amazon.awssdk.services.batch.model.KeyValuePair;
+import software.amazon.awssdk.services.batch.model.Secret;
 
 /** The provider contract and Batch's own behaviour, against moto running jobs in Docker. */
 class AwsBatchComputeProviderTest extends ComputeProviderContract {
@@ -165,6 +166,40 @@ class AwsBatchComputeProviderTest extends ComputeProviderContract {
   }
 
   @Test
+  void takesTheApiKeyFromTheSecretsNotAsAPlainOverride() throws Exception {
+    String arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:ferry-temporal-key";
+    Map<String, String> env = env();
+    env.put("FERRY_BATCH_EXECUTION_ROLE_ARN", "arn:aws:iam::123456789012:role/ferry-exec");
+    env.put("FERRY_BATCH_SECRET_ARNS", "TEMPORAL_API_KEY=" + arn);
+
+    try (var withSecrets = (AwsBatchComputeProvider) new AwsBatchProviderFactory().create(env)) {
+      ComputeHandle handle =
+          withSecrets.provision(
+              request("secret", "wf-secret").withSpec(envPlus("TEMPORAL_API_KEY", "plain-key")));
+      try {
+        JobDetail job = job(handle);
+        assertThat(job.container().environment())
+            .extracting(KeyValuePair::name)
+            .contains("FERRY_TASK_QUEUE")
+            .doesNotContain("TEMPORAL_API_KEY");
+        try (BatchClient batch = MotoServer.get().batch()) {
+          var definition =
+              batch
+                  .describeJobDefinitions(r -> r.jobDefinitions(job.jobDefinition()))
+                  .jobDefinitions()
+                  .get(0);
+          assertThat(definition.containerProperties().secrets())
+              .containsExactly(Secret.builder().name("TEMPORAL_API_KEY").valueFrom(arn).build());
+          assertThat(definition.containerProperties().executionRoleArn())
+              .isEqualTo("arn:aws:iam::123456789012:role/ferry-exec");
+        }
+      } finally {
+        withSecrets.deprovision(handle);
+      }
+    }
+  }
+
+  @Test
   void registersOneJobDefinitionPerImageAndResourcesAndReusesIt() {
     ComputeHandle one = provision(request("def1", "wf-def"));
     ComputeHandle two = provision(request("def2", "wf-def"));
@@ -271,9 +306,5 @@ class AwsBatchComputeProviderTest extends ComputeProviderContract {
     Map<String, String> env = new HashMap<>(longRunningSpec().env());
     env.put(key, value);
     return longRunningSpec().withEnv(env).withProvider("aws-batch");
-  }
-
-  static boolean isFinal(JobStatus status) {
-    return BatchStates.isFinal(status);
   }
 }
