@@ -11,13 +11,12 @@ import dev.ferry.providers.ProviderException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +66,9 @@ public final class AwsBatchComputeProvider implements ComputeProvider, AutoClose
   private final BatchJobs jobs;
   private final JobDefinitions definitions;
   private final JobLogs logs;
-  private final ConcurrentMap<String, Object> provisionLocks = new ConcurrentHashMap<>();
+
+  /** Striped, so that the locks of every name ever provisioned are not kept. */
+  private final Object[] provisionLocks = new Object[64];
 
   /** A provider that owns both clients and closes them in {@link #close()}. */
   AwsBatchComputeProvider(BatchClient batch, CloudWatchLogsClient logs, BatchSettings settings) {
@@ -77,6 +78,7 @@ public final class AwsBatchComputeProvider implements ComputeProvider, AutoClose
     this.jobs = new BatchJobs(batch, settings.jobQueue());
     this.definitions = new JobDefinitions(batch, settings);
     this.logs = new JobLogs(logs, settings.logGroup());
+    Arrays.setAll(provisionLocks, i -> new Object());
   }
 
   @Override
@@ -103,7 +105,7 @@ public final class AwsBatchComputeProvider implements ComputeProvider, AutoClose
       throw new ProviderException.InvalidSpec(
           "'" + name + "' is not a valid Batch job name (up to 128 letters, digits, - and _)");
     }
-    synchronized (provisionLocks.computeIfAbsent(name, n -> new Object())) {
+    synchronized (provisionLocks[Math.floorMod(name.hashCode(), provisionLocks.length)]) {
       Optional<BatchJob> existing = jobs.byName(name).filter(job -> !isTornDown(job));
       if (existing.isPresent()) {
         log.info(
