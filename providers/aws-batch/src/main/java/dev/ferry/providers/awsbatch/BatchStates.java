@@ -69,7 +69,13 @@ final class BatchStates {
     if (code != null && (reason.isEmpty() || reason.startsWith(CONTAINER_EXITED))) {
       return new ComputeState.Exited(code);
     }
-    String why = reason.isEmpty() ? "job FAILED" : reason;
+    String why =
+        reason.isEmpty()
+            ? (code == null
+                ? "job FAILED before its container ran, and Batch gave no reason (an image that"
+                    + " cannot be pulled or started is the usual cause)"
+                : "job FAILED")
+            : reason;
     return new ComputeState.Failed(code == null ? why : why + " (exit code " + code + ")");
   }
 }

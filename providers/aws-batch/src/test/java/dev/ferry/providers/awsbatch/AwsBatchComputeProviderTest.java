@@ -245,7 +245,9 @@ class AwsBatchComputeProviderTest extends ComputeProviderContract {
 
     ComputeState state = awaitState(handle, ComputeState.Failed.class);
 
+    // moto gives no reason; Batch says CannotPullContainerError: ..., which the state carries.
     assertThat(state).isInstanceOf(ComputeState.Failed.class);
+    assertThat(((ComputeState.Failed) state).reason()).contains("image");
   }
 
   @Test

@@ -75,7 +75,11 @@ class BatchStatesTest {
     assertThat(map(JobStatus.FAILED, "Job attempt duration exceeded timeout", 137))
         .isEqualTo(
             new ComputeState.Failed("Job attempt duration exceeded timeout (exit code 137)"));
-    assertThat(map(JobStatus.FAILED, null, null)).isEqualTo(new ComputeState.Failed("job FAILED"));
+    assertThat(map(JobStatus.FAILED, null, null))
+        .isEqualTo(
+            new ComputeState.Failed(
+                "job FAILED before its container ran, and Batch gave no reason (an image that"
+                    + " cannot be pulled or started is the usual cause)"));
   }
 
   @Test
