@@ -11,13 +11,16 @@ import java.util.Map;
  * @param spec resolved compute spec
  * @param labels labels to put on the resource (see {@link Labels})
  * @param leaseExpiresAt after this instant the reaper may remove the resource
+ * @param timeouts the run's per-attempt limits, for providers that enforce a hard lifetime or judge
+ *     a slow boot; null when unknown
  */
 public record ProvisionRequest(
     String name,
     String taskQueue,
     ComputeSpec spec,
     Map<String, String> labels,
-    Instant leaseExpiresAt) {
+    Instant leaseExpiresAt,
+    RunTimeouts timeouts) {
 
   public ProvisionRequest {
     if (name == null || name.isBlank()) {
@@ -32,11 +35,21 @@ public record ProvisionRequest(
     labels = labels == null ? Map.of() : Map.copyOf(labels);
   }
 
+  /** A request without the run's timeouts. */
+  public ProvisionRequest(
+      String name,
+      String taskQueue,
+      ComputeSpec spec,
+      Map<String, String> labels,
+      Instant leaseExpiresAt) {
+    this(name, taskQueue, spec, labels, leaseExpiresAt, null);
+  }
+
   public ComputeHandle handle() {
     return ComputeHandle.named(spec.provider(), name);
   }
 
   public ProvisionRequest withSpec(ComputeSpec newSpec) {
-    return new ProvisionRequest(name, taskQueue, newSpec, labels, leaseExpiresAt);
+    return new ProvisionRequest(name, taskQueue, newSpec, labels, leaseExpiresAt, timeouts);
   }
 }

@@ -13,6 +13,8 @@ import java.util.List;
  * @param exitCode the worker's exit code, when the provider knows it
  * @param logTail the last lines of the worker's output, oldest first
  * @param removedAt when the provider confirmed removal
+ * @param detail what else the provider knows of the end (final status, reason, where the full log
+ *     is); null when it has nothing to add
  */
 public record TeardownReceipt(
     String provider,
@@ -21,10 +23,23 @@ public record TeardownReceipt(
     boolean found,
     Integer exitCode,
     List<String> logTail,
-    Instant removedAt) {
+    Instant removedAt,
+    String detail) {
 
   public TeardownReceipt {
     logTail = logTail == null ? List.of() : List.copyOf(logTail);
+  }
+
+  /** A receipt without further detail. */
+  public TeardownReceipt(
+      String provider,
+      String name,
+      String resourceId,
+      boolean found,
+      Integer exitCode,
+      List<String> logTail,
+      Instant removedAt) {
+    this(provider, name, resourceId, found, exitCode, logTail, removedAt, null);
   }
 
   public static TeardownReceipt alreadyGone(ComputeHandle handle, Instant at) {

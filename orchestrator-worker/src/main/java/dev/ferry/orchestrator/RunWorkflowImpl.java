@@ -146,7 +146,8 @@ public class RunWorkflowImpl implements RunWorkflow {
         ComputeNames.taskQueue(info.getWorkflowId(), info.getRunId(), attempt),
         spec.withEnv(env),
         labels,
-        leaseExpires);
+        leaseExpires,
+        request.timeouts());
   }
 
   private ApplicationFailure withAttempts(ApplicationFailure failure) {
