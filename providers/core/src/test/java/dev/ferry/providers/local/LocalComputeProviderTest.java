@@ -10,14 +10,17 @@ import dev.ferry.api.ProvisionRequest;
 import dev.ferry.providers.ComputeProvider;
 import dev.ferry.providers.ComputeProviderContract;
 import dev.ferry.providers.LabelSelector;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -110,23 +113,85 @@ class LocalComputeProviderTest extends ComputeProviderContract {
   }
 
   @Test
-  void aRestartedOrchestratorStillFindsAndStopsItsProcesses() throws InterruptedException {
-    ComputeHandle handle = provision(request("restart", "wf-restart"));
-    awaitState(handle, ComputeState.Running.class);
-    var restarted = new LocalComputeProvider(COMMAND, stateDir, Duration.ofSeconds(5));
+  void aRestartedOrchestratorStillFindsAndStopsItsProcesses() throws Exception {
+    ProvisionRequest request = request("restart", "wf-restart");
+    ComputeHandle handle = provisionByAnOrchestratorThatThenDies(request);
+    long pid = Long.parseLong(handle.resourceId());
+    try {
+      var restarted = new LocalComputeProvider(COMMAND, stateDir, Duration.ofSeconds(5));
 
-    assertThat(restarted.list(LabelSelector.managed().and(Labels.WORKFLOW_ID, "wf-restart")))
-        .extracting(ComputeHandle::name)
-        .containsExactly(handle.name());
-    assertThat(restarted.describe(handle)).isInstanceOf(ComputeState.Running.class);
-    var receipt = restarted.deprovision(handle);
+      assertThat(restarted.list(LabelSelector.managed().and(Labels.WORKFLOW_ID, "wf-restart")))
+          .extracting(ComputeHandle::name)
+          .containsExactly(handle.name());
+      assertThat(restarted.describe(handle)).isInstanceOf(ComputeState.Running.class);
+      var receipt = restarted.deprovision(handle);
 
-    assertThat(receipt.found()).isTrue();
-    assertThat(
-            ProcessHandle.of(Long.parseLong(handle.resourceId()))
-                .map(ProcessHandle::isAlive)
-                .orElse(false))
-        .isFalse();
-    assertThat(provider().describe(handle)).isInstanceOf(ComputeState.Gone.class);
+      assertThat(receipt.found()).isTrue();
+      assertThat(receipt.logTail()).contains("booted queue=q-test", "bye");
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+      assertThat(restarted.describe(handle)).isInstanceOf(ComputeState.Gone.class);
+    } finally {
+      ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    }
+  }
+
+  /**
+   * Provisions from another JVM that then halts, as a killed orchestrator would: its workers live
+   * on, and nothing in this JVM holds them as children or waits for their exit.
+   */
+  private ComputeHandle provisionByAnOrchestratorThatThenDies(ProvisionRequest request)
+      throws Exception {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-cp",
+                System.getProperty(
+                    "surefire.test.class.path", System.getProperty("java.class.path")),
+                DyingOrchestrator.class.getName(),
+                stateDir.toString(),
+                request.name()));
+    request.labels().forEach((key, value) -> command.add(key + "=" + value));
+    Path out = Files.createTempFile("dying-orchestrator", ".log");
+    Process orchestrator =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    assertThat(orchestrator.waitFor(60, TimeUnit.SECONDS)).as("orchestrator halted").isTrue();
+    String printed = Files.readString(out);
+    Files.delete(out);
+    assertThat(orchestrator.exitValue()).as(printed).isEqualTo(DyingOrchestrator.HALTED);
+    String pid = printed.lines().filter(l -> l.startsWith("pid=")).findFirst().orElseThrow();
+    return new ComputeHandle(LocalComputeProvider.ID, request.name(), pid.substring(4));
+  }
+
+  /** Provisions one worker, prints its pid and halts without tearing anything down. */
+  static final class DyingOrchestrator {
+
+    static final int HALTED = 9;
+
+    public static void main(String[] args) {
+      Map<String, String> labels = new HashMap<>();
+      for (int i = 2; i < args.length; i++) {
+        String[] pair = args[i].split("=", 2);
+        labels.put(pair[0], pair[1]);
+      }
+      var provider = new LocalComputeProvider(COMMAND, Path.of(args[0]), Duration.ofSeconds(5));
+      ComputeHandle handle =
+          provider.provision(
+              new ProvisionRequest(
+                  args[1],
+                  "q-" + args[1],
+                  new ComputeSpec(
+                      LocalComputeProvider.ID,
+                      null,
+                      0,
+                      0,
+                      null,
+                      Map.of("FERRY_TASK_QUEUE", "q-test")),
+                  labels,
+                  Instant.now().plusSeconds(600)));
+      System.out.println("pid=" + handle.resourceId());
+      System.out.flush();
+      Runtime.getRuntime().halt(HALTED);
+    }
   }
 }
