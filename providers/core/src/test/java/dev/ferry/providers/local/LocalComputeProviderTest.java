@@ -104,7 +104,10 @@ class LocalComputeProviderTest extends ComputeProviderContract {
   @Test
   void reportsTheExitCodeOfAWorkerThatDied() throws InterruptedException {
     ComputeHandle handle = provision(request("dies", "wf-dies"));
-    ProcessHandle.of(Long.parseLong(handle.resourceId())).orElseThrow().destroyForcibly();
+    ProcessHandle worker = ProcessHandle.of(Long.parseLong(handle.resourceId())).orElseThrow();
+    // The whole worker dies, as on a crash: its sleep would otherwise outlive the test.
+    worker.descendants().forEach(ProcessHandle::destroyForcibly);
+    worker.destroyForcibly();
 
     ComputeState state = awaitState(handle, ComputeState.Exited.class);
 
