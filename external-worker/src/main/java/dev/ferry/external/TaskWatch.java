@@ -115,6 +115,7 @@ final class TaskWatch extends WorkerInterceptorBase {
 
   private synchronized void recordHeartbeat(Object details) {
     lastHeartbeat = details;
+    log.trace("Heartbeat recorded: {}", details);
   }
 
   private synchronized boolean finish() {

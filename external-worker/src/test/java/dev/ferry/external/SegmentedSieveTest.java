@@ -75,6 +75,29 @@ class SegmentedSieveTest {
         .hasMessageContaining("[11, 10)");
   }
 
+  @Test
+  void acceptsAnEmptyRangeAndRejectsANegativeStart() {
+    SegmentedSieve empty = new SegmentedSieve(10, 10);
+
+    assertThat(empty.hasNext()).isFalse();
+    assertThatThrownBy(empty::countNextSegment)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("nothing left below 10");
+    assertThatThrownBy(() -> new SegmentedSieve(-1, 10))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("[-1, 10)");
+  }
+
+  @Test
+  void countsTheFirstSegmentOfAHugeRangeWithOnlyTheBasePrimesItNeeds() {
+    // Base primes up to 10^6 exist for this bound; those whose square lies past the segment must
+    // wait, or their first multiple would not even fit the segment's index.
+    SegmentedSieve sieve = new SegmentedSieve(0, 1_000_000_000_000L);
+
+    assertThat(sieve.countNextSegment()).isEqualTo(82_025);
+    assertThat(sieve.position()).isEqualTo(SegmentedSieve.SEGMENT_SPAN);
+  }
+
   private static long count(long from, long below) {
     SegmentedSieve sieve = new SegmentedSieve(from, below);
     long count = 0;

@@ -132,8 +132,16 @@ class WorkloadActivityImplTest {
                 activity.run(
                     task(
                         "shell",
-                        new ShellInput("sleep 60 & echo $$ $! > " + pids + "; wait"),
+                        new ShellInput(
+                            "sleep 60 & echo $$ $! > "
+                                + pids
+                                + ".tmp && mv "
+                                + pids
+                                + ".tmp "
+                                + pids
+                                + "; wait"),
                         null)));
+    // Written whole, then renamed: once it exists, both pids are in it.
     waitForFile(pids);
 
     env.requestCancelActivity();

@@ -2,8 +2,15 @@ package dev.ferry.starter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.ferry.api.RunRequest;
 import dev.ferry.api.RunResult;
+import dev.ferry.api.RunWorkflow;
+import dev.ferry.api.TaskQueues;
 import dev.ferry.starter.FerryCliHarness.Invocation;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -47,12 +54,25 @@ class ResultCommandTest {
 
   @Test
   void exitsTwoForARunTheWorkflowRejected() {
-    harness.ferry("run", "primes", "--input", "{\"below\":2}", "--id", "rejected");
+    // ferry run refuses this input itself; another client (or an older CLI) can still start it.
+    JsonNode belowOne = JsonNodeFactory.instance.objectNode().put("below", 1);
+    RunWorkflow run =
+        harness
+            .client()
+            .newWorkflowStub(
+                RunWorkflow.class,
+                WorkflowOptions.newBuilder()
+                    .setWorkflowId("rejected")
+                    .setTaskQueue(TaskQueues.ORCHESTRATOR)
+                    .build());
+    WorkflowClient.start(run::run, RunRequest.of("primes", belowOne));
 
     Invocation result = harness.ferry("result", "rejected");
 
-    assertThat(result.exitCode()).isEqualTo(FerryCli.USAGE);
-    assertThat(result.err()).contains("below=2 leaves no number to test");
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(FerryCli.USAGE);
+    assertThat(result.err())
+        .contains("run rejected failed: invalid input for workload 'primes'")
+        .contains("below must be between 2 and");
   }
 
   @Test

@@ -153,14 +153,6 @@ class RunCommandTest {
   }
 
   @Test
-  void exitsTwoWhenTheWorkflowRejectsTheRequest() {
-    Invocation run = harness.ferry("run", "primes", "--input", "{\"below\":2}", "--wait");
-
-    assertThat(run.exitCode()).isEqualTo(FerryCli.USAGE);
-    assertThat(run.err()).contains("below=2 leaves no number to test");
-  }
-
-  @Test
   void exitsTwoWhenTheWorkflowRejectsTheComputeSpec() {
     Invocation run =
         harness.ferry(
@@ -173,7 +165,7 @@ class RunCommandTest {
             "--wait");
 
     assertThat(run.exitCode()).isEqualTo(FerryCli.USAGE);
-    assertThat(run.err()).contains("unknown provider 'nowhere'");
+    assertThat(run.err()).contains("unknown provider 'nowhere'; known providers: docker, local");
   }
 
   @Test

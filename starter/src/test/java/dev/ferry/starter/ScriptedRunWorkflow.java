@@ -13,6 +13,7 @@ import dev.ferry.api.RunResult;
 import dev.ferry.api.RunStatus;
 import dev.ferry.api.RunWorkflow;
 import dev.ferry.api.TeardownReceipt;
+import dev.ferry.api.Workload;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Workflow;
@@ -23,22 +24,24 @@ import java.util.List;
 
 /**
  * A stand-in for the orchestrator's run workflow whose behaviour the request scripts, so that the
- * CLI can be driven through every ending without any compute. Only {@code primes} runs are
- * scripted; {@code below} picks the ending.
+ * CLI can be driven through every ending without any compute. It rejects requests by the real
+ * workflow's rules: the input through {@link Workload#parse}, as {@code RunWorkflowImpl} does, and
+ * providers other than those Ferry ships, with the provider registry's message. Only {@code primes}
+ * runs are scripted; {@code below} picks the ending.
  */
 public class ScriptedRunWorkflow implements RunWorkflow {
 
   /** Fails like a workload that exited non-zero. */
   static final long FAILING_BELOW = 13;
 
-  /** Rejected by the workflow as an invalid request (a check the CLI does not make). */
-  static final long REJECTED_BELOW = 2;
-
   /** Runs, reporting progress, until cancelled. */
   static final long ENDLESS_BELOW = 1_000_000_000L;
 
   /** A provider the workflow does not know. */
   static final String UNKNOWN_PROVIDER = "nowhere";
+
+  /** The providers Ferry ships, as the orchestrator's registry lists them. */
+  static final List<String> KNOWN_PROVIDERS = List.of("docker", "local");
 
   static final String PROVIDER = "local";
   static final Progress ENDLESS_PROGRESS = new Progress(250, 1000, "sieving segment 3");
@@ -58,18 +61,23 @@ public class ScriptedRunWorkflow implements RunWorkflow {
   public RunResult run(RunRequest request) {
     startedAt = now();
     maxAttempts = request.maxComputeAttempts();
-    if (UNKNOWN_PROVIDER.equals(request.compute().provider())) {
+    try {
+      Workload.parse(request.workload(), request.input());
+    } catch (IllegalArgumentException e) {
+      throw fail(
+          ApplicationFailure.newNonRetryableFailure(e.getMessage(), FailureTypes.INVALID_REQUEST));
+    }
+    String provider = request.compute().provider();
+    if (provider != null && !KNOWN_PROVIDERS.contains(provider)) {
       throw fail(
           ApplicationFailure.newNonRetryableFailure(
-              "unknown provider 'nowhere'; known providers: local",
+              "unknown provider '"
+                  + provider
+                  + "'; known providers: "
+                  + String.join(", ", KNOWN_PROVIDERS),
               FailureTypes.INVALID_COMPUTE_SPEC));
     }
     long below = request.input().path("below").asLong();
-    if (below == REJECTED_BELOW) {
-      throw fail(
-          ApplicationFailure.newNonRetryableFailure(
-              "below=2 leaves no number to test", FailureTypes.INVALID_REQUEST));
-    }
     attempt = 1;
     compute = new ComputeHandle(PROVIDER, "ferry-" + Workflow.getInfo().getWorkflowId(), "pid-42");
     enter(RunPhase.PROVISIONING);

@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs each external worker as a child process of the orchestrator: no isolation, no image, but the
- * same lifecycle as remote compute, and nothing to install.
+ * same lifecycle as remote compute, and nothing to install. A worker sees the spec's environment
+ * and, of the orchestrator's own, only {@code PATH}, {@code HOME}, {@code LANG}, {@code TMPDIR} and
+ * {@code TZ} (the spec wins where both set one).
  */
 public final class LocalComputeProvider implements ComputeProvider {
 

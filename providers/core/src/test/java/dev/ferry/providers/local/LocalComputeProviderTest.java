@@ -6,13 +6,21 @@ import dev.ferry.api.ComputeHandle;
 import dev.ferry.api.ComputeSpec;
 import dev.ferry.api.ComputeState;
 import dev.ferry.api.Labels;
+import dev.ferry.api.ProvisionRequest;
 import dev.ferry.providers.ComputeProvider;
 import dev.ferry.providers.ComputeProviderContract;
 import dev.ferry.providers.LabelSelector;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +32,10 @@ class LocalComputeProviderTest extends ComputeProviderContract {
           "-c",
           "echo booted queue=$FERRY_TASK_QUEUE; trap 'echo bye; exit 0' TERM; "
               + "sleep 120 & wait");
+
+  /** What the provider documents it passes on from the orchestrator's own environment. */
+  private static final Set<String> ORCHESTRATOR_ENV =
+      Set.of("PATH", "HOME", "LANG", "TMPDIR", "TZ");
 
   @TempDir Path stateDir;
   private LocalComputeProvider provider;
@@ -43,19 +55,59 @@ class LocalComputeProviderTest extends ComputeProviderContract {
 
   @Test
   void passesTheSpecEnvironmentAndNothingElse() throws InterruptedException {
-    ComputeHandle handle = provision(request("env", "wf-env"));
-    awaitState(handle, ComputeState.Running.class);
+    Map<String, String> parent = System.getenv();
+    assertThat(parent.keySet())
+        .as("the parent must have variables the child is not meant to see, or this proves nothing")
+        .isNotEmpty()
+        .anyMatch(key -> !ORCHESTRATOR_ENV.contains(key));
+    Map<String, String> specEnv =
+        Map.of("FERRY_TASK_QUEUE", "q-env", "FERRY_ONLY_IN_SPEC", "spec", "HOME", "/spec-home");
+    Map<String, String> expected = new HashMap<>();
+    ORCHESTRATOR_ENV.forEach(
+        key -> Optional.ofNullable(parent.get(key)).ifPresent(v -> expected.put(key, v)));
+    expected.putAll(specEnv);
+    var printer = new LocalComputeProvider(List.of("env"), stateDir, Duration.ofSeconds(5));
+    ProvisionRequest request = request("env", "wf-env");
+    ComputeHandle handle =
+        printer.provision(request.withSpec(new ComputeSpec("local", null, 0, 0, null, specEnv)));
 
-    var receipt = provider().deprovision(handle);
+    try {
+      assertThat(awaitExit(printer, handle)).isEqualTo(new ComputeState.Exited(0));
+    } finally {
+      var receipt = printer.deprovision(handle);
+      assertThat(environmentPrinted(receipt.logTail())).isEqualTo(expected);
+    }
+  }
 
-    assertThat(receipt.logTail()).contains("booted queue=q-test", "bye");
-    assertThat(receipt.exitCode()).isZero();
+  /** What {@code env} printed, one {@code NAME=value} a line (our values have no newlines). */
+  private static Map<String, String> environmentPrinted(List<String> lines) {
+    Map<String, String> env = new HashMap<>();
+    for (String line : lines) {
+      int eq = line.indexOf('=');
+      assertThat(eq).as("env line '%s'", line).isPositive();
+      env.put(line.substring(0, eq), line.substring(eq + 1));
+    }
+    return env;
+  }
+
+  private static ComputeState awaitExit(ComputeProvider provider, ComputeHandle handle)
+      throws InterruptedException {
+    Instant deadline = Instant.now().plusSeconds(30);
+    ComputeState state = provider.describe(handle);
+    while (!(state instanceof ComputeState.Exited) && Instant.now().isBefore(deadline)) {
+      Thread.sleep(100);
+      state = provider.describe(handle);
+    }
+    return state;
   }
 
   @Test
   void reportsTheExitCodeOfAWorkerThatDied() throws InterruptedException {
     ComputeHandle handle = provision(request("dies", "wf-dies"));
-    ProcessHandle.of(Long.parseLong(handle.resourceId())).orElseThrow().destroyForcibly();
+    ProcessHandle worker = ProcessHandle.of(Long.parseLong(handle.resourceId())).orElseThrow();
+    // The whole worker dies, as on a crash: its sleep would otherwise outlive the test.
+    worker.descendants().forEach(ProcessHandle::destroyForcibly);
+    worker.destroyForcibly();
 
     ComputeState state = awaitState(handle, ComputeState.Exited.class);
 
@@ -64,23 +116,85 @@ class LocalComputeProviderTest extends ComputeProviderContract {
   }
 
   @Test
-  void aRestartedOrchestratorStillFindsAndStopsItsProcesses() throws InterruptedException {
-    ComputeHandle handle = provision(request("restart", "wf-restart"));
-    awaitState(handle, ComputeState.Running.class);
-    var restarted = new LocalComputeProvider(COMMAND, stateDir, Duration.ofSeconds(5));
+  void aRestartedOrchestratorStillFindsAndStopsItsProcesses() throws Exception {
+    ProvisionRequest request = request("restart", "wf-restart");
+    ComputeHandle handle = provisionByAnOrchestratorThatThenDies(request);
+    long pid = Long.parseLong(handle.resourceId());
+    try {
+      var restarted = new LocalComputeProvider(COMMAND, stateDir, Duration.ofSeconds(5));
 
-    assertThat(restarted.list(LabelSelector.managed().and(Labels.WORKFLOW_ID, "wf-restart")))
-        .extracting(ComputeHandle::name)
-        .containsExactly(handle.name());
-    assertThat(restarted.describe(handle)).isInstanceOf(ComputeState.Running.class);
-    var receipt = restarted.deprovision(handle);
+      assertThat(restarted.list(LabelSelector.managed().and(Labels.WORKFLOW_ID, "wf-restart")))
+          .extracting(ComputeHandle::name)
+          .containsExactly(handle.name());
+      assertThat(restarted.describe(handle)).isInstanceOf(ComputeState.Running.class);
+      var receipt = restarted.deprovision(handle);
 
-    assertThat(receipt.found()).isTrue();
-    assertThat(
-            ProcessHandle.of(Long.parseLong(handle.resourceId()))
-                .map(ProcessHandle::isAlive)
-                .orElse(false))
-        .isFalse();
-    assertThat(provider().describe(handle)).isInstanceOf(ComputeState.Gone.class);
+      assertThat(receipt.found()).isTrue();
+      assertThat(receipt.logTail()).contains("booted queue=q-test", "bye");
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+      assertThat(restarted.describe(handle)).isInstanceOf(ComputeState.Gone.class);
+    } finally {
+      ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    }
+  }
+
+  /**
+   * Provisions from another JVM that then halts, as a killed orchestrator would: its workers live
+   * on, and nothing in this JVM holds them as children or waits for their exit.
+   */
+  private ComputeHandle provisionByAnOrchestratorThatThenDies(ProvisionRequest request)
+      throws Exception {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-cp",
+                System.getProperty(
+                    "surefire.test.class.path", System.getProperty("java.class.path")),
+                DyingOrchestrator.class.getName(),
+                stateDir.toString(),
+                request.name()));
+    request.labels().forEach((key, value) -> command.add(key + "=" + value));
+    Path out = Files.createTempFile("dying-orchestrator", ".log");
+    Process orchestrator =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    assertThat(orchestrator.waitFor(60, TimeUnit.SECONDS)).as("orchestrator halted").isTrue();
+    String printed = Files.readString(out);
+    Files.delete(out);
+    assertThat(orchestrator.exitValue()).as(printed).isEqualTo(DyingOrchestrator.HALTED);
+    String pid = printed.lines().filter(l -> l.startsWith("pid=")).findFirst().orElseThrow();
+    return new ComputeHandle(LocalComputeProvider.ID, request.name(), pid.substring(4));
+  }
+
+  /** Provisions one worker, prints its pid and halts without tearing anything down. */
+  static final class DyingOrchestrator {
+
+    static final int HALTED = 9;
+
+    public static void main(String[] args) {
+      Map<String, String> labels = new HashMap<>();
+      for (int i = 2; i < args.length; i++) {
+        String[] pair = args[i].split("=", 2);
+        labels.put(pair[0], pair[1]);
+      }
+      var provider = new LocalComputeProvider(COMMAND, Path.of(args[0]), Duration.ofSeconds(5));
+      ComputeHandle handle =
+          provider.provision(
+              new ProvisionRequest(
+                  args[1],
+                  "q-" + args[1],
+                  new ComputeSpec(
+                      LocalComputeProvider.ID,
+                      null,
+                      0,
+                      0,
+                      null,
+                      Map.of("FERRY_TASK_QUEUE", "q-test")),
+                  labels,
+                  Instant.now().plusSeconds(600)));
+      System.out.println("pid=" + handle.resourceId());
+      System.out.flush();
+      Runtime.getRuntime().halt(HALTED);
+    }
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.dockerjava.api.exception.BadRequestException;
 import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.DockerClientException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.InternalServerErrorException;
 import com.github.dockerjava.api.exception.NotFoundException;
@@ -46,9 +47,30 @@ class DockerErrorsTest {
 
     assertThat(translate(refused))
         .isInstanceOf(ProviderException.Unavailable.class)
-        .hasMessageContaining("DOCKER_HOST=unix:///var/run/docker.sock")
-        .hasMessageContaining("Connection refused")
+        .hasMessage(
+            "the Docker engine at DOCKER_HOST=unix:///var/run/docker.sock is unreachable"
+                + " (doing it): ConnectException: Connection refused")
         .hasCause(refused);
+  }
+
+  @Test
+  void translatesAClientSideFailureToUnavailable() {
+    var failure = new DockerClientException("response ended early");
+
+    assertThat(translate(failure))
+        .isInstanceOf(ProviderException.Unavailable.class)
+        .hasMessage(
+            "the Docker engine at DOCKER_HOST=unix:///var/run/docker.sock failed doing it:"
+                + " response ended early")
+        .hasCause(failure);
+  }
+
+  @Test
+  void keepsAMessageThatIsNotTheEnginesJson() {
+    assertThat(DockerErrors.reason(new DockerException("not json", 400)))
+        .isEqualTo("Status 400: not json");
+    assertThat(DockerErrors.reason(new DockerException("{\"message\":\"cut", 400)))
+        .isEqualTo("Status 400: {\"message\":\"cut");
   }
 
   @Test

@@ -90,6 +90,20 @@ class DockerStatesTest {
         .isEqualTo(new ComputeState.Pending("unknown Docker state 'hibernating'"));
   }
 
+  @Test
+  void callsAnEndedContainerWithoutAnExitCodeFailed() throws JsonProcessingException {
+    String body =
+        """
+        {"Id": "abc", "State": {"Status": "exited", "StartedAt": "%s"}}
+        """
+            .formatted(STARTED);
+    ContainerState noCode = json.readValue(body, InspectContainerResponse.class).getState();
+
+    assertThat(DockerStates.toComputeState(noCode))
+        .isEqualTo(new ComputeState.Failed("ended without an exit code"));
+    assertThat(DockerStates.exitCode(noCode)).isNull();
+  }
+
   /** A state as the engine's inspect JSON carries it. */
   private static ContainerState state(
       String status, int exitCode, boolean oomKilled, String error, String startedAt) {
