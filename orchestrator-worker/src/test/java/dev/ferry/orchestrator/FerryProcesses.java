@@ -262,7 +262,10 @@ final class FerryProcesses implements AutoCloseable {
         .isFalse();
   }
 
-  /** Stops what was started (SIGTERM first, as a supervisor would) and the Temporal server. */
+  /**
+   * Stops what was started (SIGTERM first, as a supervisor would), anything still running in the
+   * fixture's directory, and the Temporal server.
+   */
   @Override
   public void close() throws Exception {
     if (client != null) {
@@ -276,6 +279,9 @@ final class FerryProcesses implements AutoCloseable {
       }
       children.forEach(ProcessHandle::destroyForcibly);
     }
+    // What a failed test left behind after its parent exited (frozen workers included: SIGKILL
+    // ends a stopped process too).
+    processesInDirectory().forEach(ProcessHandle::destroyForcibly);
     temporal.close();
   }
 

@@ -150,6 +150,7 @@ final class LongPrimesRun {
     assertThat(result.attempts())
         .extracting(AttemptSummary::outcome)
         .containsExactly(AttemptOutcome.COMPUTE_LOST, AttemptOutcome.SUCCEEDED);
+    assertThat(result.resumedFrom()).as("the checkpoint the replacement resumed from").isNotNull();
     PrimesCheckpoint resumedFrom = JSON.treeToValue(result.resumedFrom(), PrimesCheckpoint.class);
     assertThat(lastSeen.next()).isPositive();
     assertThat(resumedFrom.next()).isGreaterThanOrEqualTo(lastSeen.next());
