@@ -45,8 +45,12 @@ class EndToEndIT {
       FerryProcesses.Finished list = ferry.cli("list");
       assertThat(list.stdout()).contains("e2e-primes", "COMPLETED");
 
+      assertThat(ferry.processesInDirectory())
+          .as("processes left besides the orchestrator")
+          .allMatch(p -> p.pid() == orchestrator.pid());
       orchestrator.destroy();
       assertThat(orchestrator.waitFor(30, TimeUnit.SECONDS)).as("orchestrator stops").isTrue();
+      assertThat(ferry.processesInDirectory()).as("processes left").isEmpty();
     }
   }
 

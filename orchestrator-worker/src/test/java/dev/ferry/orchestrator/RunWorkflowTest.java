@@ -53,10 +53,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RunWorkflowTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  // Short enough to pass in real time too: with the workflow polling its compute through local
-  // activities, the test server rarely finds a moment to skip time.
+  // Where a timeout must fire. Short enough to pass in real time too: with the workflow polling
+  // its compute through local activities, the test server rarely finds a moment to skip time.
   private static final RunTimeouts FAST =
       new RunTimeouts(Duration.ofSeconds(4), Duration.ofMinutes(30), Duration.ofSeconds(3));
+  // Where no timeout is meant to fire: a loaded machine or a skip of the test server's clock must
+  // not make one fire (the workflow's own compute polling comes first).
+  private static final RunTimeouts PATIENT =
+      new RunTimeouts(Duration.ofMinutes(1), Duration.ofMinutes(30), Duration.ofMinutes(1));
 
   private final FakeComputeProvider fake = new FakeComputeProvider();
   private final String workflowId = "run-test-" + UUID.randomUUID();
@@ -90,7 +94,7 @@ class RunWorkflowTest {
   void succeedsAndTearsTheComputeDown(TestWorkflowEnvironment env, WorkflowOptions options) {
     fake.bootWith(compute(env, attempt -> WorkloadRegistry.builtIns()));
 
-    RunResult result = stub(env, options).run(primes(1_000_000));
+    RunResult result = stub(env, options).run(primes(1_000_000).withTimeouts(PATIENT));
 
     assertThat(output(result).count()).isEqualTo(78_498);
     assertThat(result.attempts())
@@ -114,7 +118,7 @@ class RunWorkflowTest {
           return boot.apply(request);
         });
 
-    stub(env, options).run(primes(1_000));
+    stub(env, options).run(primes(1_000).withTimeouts(PATIENT));
 
     assertThat(seen)
         .singleElement()
@@ -132,7 +136,8 @@ class RunWorkflowTest {
       TestWorkflowEnvironment env, WorkflowOptions options) {
     fake.bootWith(compute(env, attempt -> WorkloadRegistry.builtIns()));
 
-    assertThatThrownBy(() -> stub(env, options).run(shell("echo broken input; exit 3")))
+    assertThatThrownBy(
+            () -> stub(env, options).run(shell("echo broken input; exit 3").withTimeouts(PATIENT)))
         .isInstanceOf(WorkflowFailedException.class)
         .cause()
         .isInstanceOfSatisfying(
@@ -245,7 +250,7 @@ class RunWorkflowTest {
       TestWorkflowEnvironment env, WorkflowOptions options) {
     fake.bootWith(compute(env, attempt -> WorkloadRegistry.builtIns())).failDeprovisions(3);
 
-    RunResult result = stub(env, options).run(primes(1_000));
+    RunResult result = stub(env, options).run(primes(1_000).withTimeouts(PATIENT));
 
     assertThat(output(result).count()).isEqualTo(168);
     assertThat(fake.deprovisionCalls()).isEqualTo(4);
