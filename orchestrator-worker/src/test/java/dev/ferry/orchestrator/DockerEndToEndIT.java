@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.api.Labels;
+import dev.ferry.api.PrimesCheckpoint;
 import dev.ferry.api.RunResult;
-import dev.ferry.api.RunStatus;
 import dev.ferry.api.RunWorkflow;
 import dev.ferry.providers.Infrastructure;
 import io.temporal.client.WorkflowStub;
@@ -52,10 +52,7 @@ class DockerEndToEndIT {
     try (FerryProcesses ferry = new FerryProcesses(dir)) {
       Process demo =
           ferry.startOnEmbeddedTemporal(
-              "demo",
-              FerryProcesses.freePort(),
-              Map.of("FERRY_PROVIDER", "", "FERRY_IMAGE", image),
-              "demo.log");
+              "demo", Map.of("FERRY_PROVIDER", "", "FERRY_IMAGE", image), "demo.log");
 
       assertThat(demo.waitFor(3, TimeUnit.MINUTES)).as("demo ends").isTrue();
       String log = ferry.log("demo.log");
@@ -73,11 +70,13 @@ class DockerEndToEndIT {
       ferry.startOrchestrator(Map.of("FERRY_PROVIDER", "docker", "FERRY_IMAGE", image));
       RunWorkflow run = LongPrimesRun.start(ferry.client(), "docker-kill");
 
-      RunStatus running = LongPrimesRun.awaitProgress(run, 10.0);
-      DockerImages.kill(running.compute().resourceId());
+      LongPrimesRun.awaitCheckpoint(ferry.client(), "docker-kill");
+      FrozenCompute container = FrozenCompute.container(run.status().compute().resourceId());
+      PrimesCheckpoint lastSeen = LongPrimesRun.frozenCheckpoint(ferry.client(), "docker-kill");
+      container.kill();
       RunResult result = WorkflowStub.fromTyped(run).getResult(RunResult.class);
 
-      LongPrimesRun.assertResumedAfterLoss(result);
+      LongPrimesRun.assertResumedAfterLoss(result, lastSeen);
       assertThat(DockerImages.containers(Labels.WORKFLOW_ID + "=docker-kill")).isEmpty();
     }
   }

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -37,6 +38,12 @@ final class FerryProcesses implements AutoCloseable {
   record Finished(int exitCode, String stdout, String stderr) {}
 
   private final Path dir;
+
+  /** How many free ports a fixture tries before it gives up: another process may take one. */
+  static final int PORT_ATTEMPTS = 5;
+
+  private static final String EMBEDDED_UP = "started an embedded Temporal test server on port";
+
   private final String address;
   private final AutoCloseable temporal;
   private final List<Process> started = new ArrayList<>();
@@ -45,9 +52,21 @@ final class FerryProcesses implements AutoCloseable {
   /** Around a port-bound Java test server of its own, in real time. */
   FerryProcesses(Path dir) {
     this.dir = dir;
-    int port = freePort();
+    TestServer.PortBoundTestServer server = null;
+    int port = 0;
+    // A free port can be taken by another process before the server binds it: try another then.
+    for (int attempt = 0; server == null; attempt++) {
+      port = freePort();
+      try {
+        server = TestServer.createPortBoundServer(port, true);
+      } catch (RuntimeException taken) {
+        if (attempt + 1 >= PORT_ATTEMPTS) {
+          throw new IllegalStateException("no port the Temporal test server could bind", taken);
+        }
+      }
+    }
     this.address = "127.0.0.1:" + port;
-    this.temporal = TestServer.createPortBoundServer(port, true);
+    this.temporal = server;
   }
 
   /** Around the real Temporal server, which it closes at the end. */
@@ -131,6 +150,36 @@ final class FerryProcesses implements AutoCloseable {
   }
 
   /**
+   * The orchestrator jar's {@code subcommand} on its own embedded Temporal, on a free port, not on
+   * this fixture's server: returns once the embedded server is up. When another process took the
+   * port first (the orchestrator then exits 2 naming FERRY_TEMPORAL_PORT), starts it again on
+   * another port.
+   */
+  Process startOnEmbeddedTemporal(String subcommand, Map<String, String> extraEnv, String logName)
+      throws InterruptedException {
+    for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
+      Process process = startOnEmbeddedTemporal(subcommand, freePort(), extraEnv, logName);
+      long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+      while (!log(logName).contains(EMBEDDED_UP)) {
+        if (process.waitFor(50, TimeUnit.MILLISECONDS)) {
+          if (process.exitValue() == 2 && log(logName).contains("FERRY_TEMPORAL_PORT")) {
+            break;
+          }
+          return process;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError(
+              "the embedded Temporal server did not start in a minute: " + log(logName));
+        }
+      }
+      if (process.isAlive() || process.exitValue() != 2) {
+        return process;
+      }
+    }
+    throw new AssertionError("every port the embedded server tried was taken: " + log(logName));
+  }
+
+  /**
    * The orchestrator jar's {@code subcommand} on its own embedded Temporal at {@code port}, not on
    * this fixture's server.
    */
@@ -174,13 +223,49 @@ final class FerryProcesses implements AutoCloseable {
     }
   }
 
+  /**
+   * Processes other than this JVM whose working directory is this fixture's directory: everything
+   * it starts, and everything those start, since children inherit it. Found by a search of all
+   * processes, so it still finds what a parent that has exited left behind.
+   */
+  List<ProcessHandle> processesInDirectory() {
+    long self = ProcessHandle.current().pid();
+    Path real;
+    try {
+      real = dir.toRealPath();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.pid() != self && p.isAlive())
+        .filter(p -> workingDirectory(p).map(real::equals).orElse(false))
+        .toList();
+  }
+
+  private static Optional<Path> workingDirectory(ProcessHandle process) {
+    try {
+      return Optional.of(
+          Files.readSymbolicLink(Path.of("/proc", String.valueOf(process.pid()), "cwd")));
+    } catch (IOException | UnsupportedOperationException | SecurityException gone) {
+      return Optional.empty();
+    }
+  }
+
+  /** Whether the process runs this jar. */
+  static boolean runs(ProcessHandle process, Path jar) {
+    return process.info().arguments().map(a -> List.of(a).contains(jar.toString())).orElse(false);
+  }
+
   static void assertGone(long pid) {
     assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
         .as("process %d is gone", pid)
         .isFalse();
   }
 
-  /** Stops what was started (SIGTERM first, as a supervisor would) and the Temporal server. */
+  /**
+   * Stops what was started (SIGTERM first, as a supervisor would), anything still running in the
+   * fixture's directory, and the Temporal server.
+   */
   @Override
   public void close() throws Exception {
     if (client != null) {
@@ -194,6 +279,9 @@ final class FerryProcesses implements AutoCloseable {
       }
       children.forEach(ProcessHandle::destroyForcibly);
     }
+    // What a failed test left behind after its parent exited (frozen workers included: SIGKILL
+    // ends a stopped process too).
+    processesInDirectory().forEach(ProcessHandle::destroyForcibly);
     temporal.close();
   }
 

@@ -6,8 +6,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Wraps a real workload so that it stops dead after some checkpoints, as a worker on crashed or
- * partitioned compute would: no more heartbeats, no result. Its thread wakes only when the compute
- * is torn down.
+ * partitioned compute would: no more heartbeats, no result. Its thread ends when the compute is
+ * stopped (its worker shut down, which interrupts it), and not before.
  */
 final class FreezingWorkload<I> implements WorkloadRunner<I> {
 
@@ -52,25 +52,16 @@ final class FreezingWorkload<I> implements WorkloadRunner<I> {
         });
   }
 
-  private static final CountDownLatch RELEASED = new CountDownLatch(1);
-
-  /** Lets every frozen workload thread end; what it reports then arrives too late to count. */
-  static void releaseAll() {
-    RELEASED.countDown();
-  }
-
+  /**
+   * Blocks as a hung worker would, until the compute is stopped: stopping a stand-in compute
+   * interrupts its workload threads, and this one then ends.
+   */
   private static void freeze() {
-    boolean interrupted = false;
-    while (RELEASED.getCount() > 0) {
-      try {
-        RELEASED.await();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
+    try {
+      new CountDownLatch(1).await();
+    } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      throw new IllegalStateException("the compute was stopped while its workload was frozen", e);
     }
-    throw new IllegalStateException("released after the test");
   }
 }

@@ -2,8 +2,8 @@ package dev.ferry.orchestrator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.api.PrimesCheckpoint;
 import dev.ferry.api.RunResult;
-import dev.ferry.api.RunStatus;
 import dev.ferry.api.RunWorkflow;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
@@ -11,7 +11,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** kill -9 of the external worker mid-run: the run finishes on new compute, from its checkpoint. */
+/**
+ * kill -9 of the external worker mid-run (frozen first, so that it cannot finish or move on while
+ * the test reads its checkpoint): the run finishes on new compute, from that checkpoint.
+ */
 class KillIT {
 
   @TempDir Path dir;
@@ -23,12 +26,14 @@ class KillIT {
       WorkflowClient client = ferry.client();
       RunWorkflow run = LongPrimesRun.start(client, "kill-test");
 
-      RunStatus running = LongPrimesRun.awaitProgress(run, 10.0);
-      long pid = Long.parseLong(running.compute().resourceId());
-      ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+      LongPrimesRun.awaitCheckpoint(client, "kill-test");
+      long pid = Long.parseLong(run.status().compute().resourceId());
+      FrozenCompute worker = FrozenCompute.process(pid);
+      PrimesCheckpoint lastSeen = LongPrimesRun.frozenCheckpoint(client, "kill-test");
+      worker.kill();
       RunResult result = WorkflowStub.fromTyped(run).getResult(RunResult.class);
 
-      LongPrimesRun.assertResumedAfterLoss(result);
+      LongPrimesRun.assertResumedAfterLoss(result, lastSeen);
       assertThat(result.attempts().getFirst().teardown().exitCode()).isEqualTo(137);
       FerryProcesses.assertGone(pid);
       FerryProcesses.assertGone(Long.parseLong(result.attempts().getLast().compute().resourceId()));

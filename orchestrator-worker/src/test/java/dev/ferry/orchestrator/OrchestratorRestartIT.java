@@ -7,11 +7,11 @@ import dev.ferry.api.AttemptOutcome;
 import dev.ferry.api.AttemptSummary;
 import dev.ferry.api.PrimesOutput;
 import dev.ferry.api.RunResult;
-import dev.ferry.api.RunStatus;
 import dev.ferry.api.RunWorkflow;
 import dev.ferry.providers.Infrastructure;
 import io.temporal.client.WorkflowStub;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -19,13 +19,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * kill -9 of the orchestrator mid-run, on the real Temporal server: the worker goes on reporting to
- * Temporal, a restarted orchestrator picks the run up, finds the compute through the provider's
- * records, and tears it down at the end. Nothing is lost and nothing is left.
+ * kill -9 of the orchestrator mid-run, on the real Temporal server, with the worker frozen
+ * meanwhile so that it can neither finish nor move on: the worker outlives the orchestrator, goes
+ * on reporting to Temporal once thawed, a restarted orchestrator picks the run up, finds the
+ * compute through the provider's records, and tears it down at the end. Nothing is lost and nothing
+ * is left.
  */
 class OrchestratorRestartIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Longer than the worker stays frozen: it is lost only if it stops reporting for this long. */
+  private static final Duration FROZEN_HEARTBEAT = Duration.ofMinutes(3);
 
   @TempDir Path dir;
 
@@ -39,9 +44,11 @@ class OrchestratorRestartIT {
         cli.isPresent());
     try (FerryProcesses ferry = new FerryProcesses(dir, TemporalDevServer.start(cli.get(), dir))) {
       Process first = ferry.startOrchestrator(Map.of(), "first-orchestrator.log");
-      RunWorkflow run = LongPrimesRun.start(ferry.client(), "restart-test");
-      RunStatus running = LongPrimesRun.awaitProgress(run, 5.0);
-      long workerPid = Long.parseLong(running.compute().resourceId());
+      // Frozen for as long as the test needs: the heartbeat timeout only has to outlast that.
+      RunWorkflow run = LongPrimesRun.start(ferry.client(), "restart-test", FROZEN_HEARTBEAT);
+      LongPrimesRun.awaitCheckpoint(ferry.client(), "restart-test");
+      long workerPid = Long.parseLong(run.status().compute().resourceId());
+      FrozenCompute worker = FrozenCompute.process(workerPid);
 
       first.destroyForcibly();
       assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -49,6 +56,7 @@ class OrchestratorRestartIT {
           .as("the worker outlives the orchestrator")
           .isTrue();
       ferry.startOrchestrator(Map.of(), "second-orchestrator.log");
+      worker.thaw();
       RunResult result = WorkflowStub.fromTyped(run).getResult(RunResult.class);
 
       assertThat(JSON.treeToValue(result.output(), PrimesOutput.class).count())

@@ -40,7 +40,6 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -48,19 +47,23 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The run workflow against Temporal's test server with time skipping, the fake provider, and real
  * workloads on in-process workers that stand in for external compute. Every test ends with the
- * fake's live-resource count at zero: teardown happens on every path.
+ * fake's live-resource count at zero and every stand-in compute stopped (its worker terminated, its
+ * workload threads ended): teardown happens on every path, and really stops the compute.
  */
 class RunWorkflowTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  // Short enough to pass in real time too: with the workflow polling its compute through local
-  // activities, the test server rarely finds a moment to skip time.
+  // Where a timeout must fire. Short enough to pass in real time too: with the workflow polling
+  // its compute through local activities, the test server rarely finds a moment to skip time.
   private static final RunTimeouts FAST =
       new RunTimeouts(Duration.ofSeconds(4), Duration.ofMinutes(30), Duration.ofSeconds(3));
+  // Where no timeout is meant to fire: a loaded machine or a skip of the test server's clock must
+  // not make one fire (the workflow's own compute polling comes first).
+  private static final RunTimeouts PATIENT =
+      new RunTimeouts(Duration.ofMinutes(1), Duration.ofMinutes(30), Duration.ofMinutes(1));
 
   private final FakeComputeProvider fake = new FakeComputeProvider();
   private final String workflowId = "run-test-" + UUID.randomUUID();
-  private final List<WorkerFactory> computes = Collections.synchronizedList(new ArrayList<>());
 
   @RegisterExtension
   final TestWorkflowExtension temporal =
@@ -75,22 +78,23 @@ class RunWorkflowTest {
                       "127.0.0.1:7233", "default", Map.of("TEMPORAL_API_KEY", "s3cret-key"))))
           .build();
 
-  @AfterAll
-  static void releaseFrozenWorkloads() {
-    FreezingWorkload.releaseAll();
-  }
-
   @AfterEach
-  void noComputeLeft() {
-    computes.forEach(WorkerFactory::shutdownNow);
-    assertThat(fake.liveCount()).as("live compute after the run").isZero();
+  void noComputeLeft() throws InterruptedException {
+    try {
+      assertThat(fake.liveCount()).as("live compute after the run").isZero();
+      assertThat(fake.awaitComputesStopped(Duration.ofSeconds(30)))
+          .as("every stand-in compute stopped; still running: %d", fake.runningComputes())
+          .isTrue();
+    } finally {
+      fake.stopAll();
+    }
   }
 
   @Test
   void succeedsAndTearsTheComputeDown(TestWorkflowEnvironment env, WorkflowOptions options) {
     fake.bootWith(compute(env, attempt -> WorkloadRegistry.builtIns()));
 
-    RunResult result = stub(env, options).run(primes(1_000_000));
+    RunResult result = stub(env, options).run(primes(1_000_000).withTimeouts(PATIENT));
 
     assertThat(output(result).count()).isEqualTo(78_498);
     assertThat(result.attempts())
@@ -114,7 +118,7 @@ class RunWorkflowTest {
           return boot.apply(request);
         });
 
-    stub(env, options).run(primes(1_000));
+    stub(env, options).run(primes(1_000).withTimeouts(PATIENT));
 
     assertThat(seen)
         .singleElement()
@@ -132,7 +136,8 @@ class RunWorkflowTest {
       TestWorkflowEnvironment env, WorkflowOptions options) {
     fake.bootWith(compute(env, attempt -> WorkloadRegistry.builtIns()));
 
-    assertThatThrownBy(() -> stub(env, options).run(shell("echo broken input; exit 3")))
+    assertThatThrownBy(
+            () -> stub(env, options).run(shell("echo broken input; exit 3").withTimeouts(PATIENT)))
         .isInstanceOf(WorkflowFailedException.class)
         .cause()
         .isInstanceOfSatisfying(
@@ -148,7 +153,8 @@ class RunWorkflowTest {
   @Test
   void aRejectedProvisionFailsTheRunAndRemovesWhatItMade(
       TestWorkflowEnvironment env, WorkflowOptions options) {
-    fake.failProvisions(() -> new ProviderException.InvalidSpec("no such image"), true);
+    fake.bootWith(compute(env, attempt -> WorkloadRegistry.builtIns()))
+        .failProvisions(() -> new ProviderException.InvalidSpec("no such image"), true);
 
     assertThatThrownBy(() -> stub(env, options).run(primes(1_000)))
         .cause()
@@ -159,7 +165,8 @@ class RunWorkflowTest {
               assertThat(f.getOriginalMessage()).contains("no such image");
             });
     assertThat(fake.provisioned()).hasSize(1);
-    assertThat(fake.deprovisionCalls()).isGreaterThanOrEqualTo(1);
+    assertThat(fake.liveCount()).isZero();
+    assertComputesStopped();
   }
 
   @Test
@@ -210,6 +217,7 @@ class RunWorkflowTest {
     assertThat(result.attempts().getFirst().detail()).contains("stopped heartbeating");
     assertThat(checkpoint(result).next()).isGreaterThan(0);
     assertThat(fake.provisioned()).hasSize(2).doesNotHaveDuplicates();
+    assertComputesStopped();
   }
 
   @Test
@@ -234,6 +242,7 @@ class RunWorkflowTest {
     assertThat(result.attempts().getFirst().detail()).contains("Exited[exitCode=137]");
     assertThat(result.attempts().getFirst().teardown().exitCode()).isEqualTo(137);
     assertThat(checkpoint(result).next()).isGreaterThan(0);
+    assertComputesStopped();
   }
 
   @Test
@@ -241,10 +250,11 @@ class RunWorkflowTest {
       TestWorkflowEnvironment env, WorkflowOptions options) {
     fake.bootWith(compute(env, attempt -> WorkloadRegistry.builtIns())).failDeprovisions(3);
 
-    RunResult result = stub(env, options).run(primes(1_000));
+    RunResult result = stub(env, options).run(primes(1_000).withTimeouts(PATIENT));
 
     assertThat(output(result).count()).isEqualTo(168);
     assertThat(fake.deprovisionCalls()).isEqualTo(4);
+    assertComputesStopped();
   }
 
   @Test
@@ -380,6 +390,19 @@ class RunWorkflowTest {
         .cause()
         .isInstanceOf(CanceledFailure.class);
     assertThat(fake.liveCount()).isZero();
+    assertComputesStopped();
+  }
+
+  /** What ran on the stand-in computes has ended, not merely been asked to. */
+  private void assertComputesStopped() {
+    try {
+      assertThat(fake.awaitComputesStopped(Duration.ofSeconds(30)))
+          .as("stand-in computes still running: %d", fake.runningComputes())
+          .isTrue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 
   private void awaitLive(int count) throws InterruptedException {
@@ -400,8 +423,18 @@ class RunWorkflowTest {
           .newWorker(request.taskQueue())
           .registerActivitiesImplementations(new WorkloadActivityImpl(workloads.apply(attempt)));
       factory.start();
-      computes.add(factory);
-      return factory::shutdownNow;
+      return new FakeComputeProvider.Compute() {
+        @Override
+        public void stop() {
+          // Interrupts the workload threads, as the end of a machine ends what runs on it.
+          factory.shutdownNow();
+        }
+
+        @Override
+        public boolean running() {
+          return !factory.isTerminated();
+        }
+      };
     };
   }
 

@@ -45,8 +45,26 @@ final class TemporalDevServer implements AutoCloseable {
         .findFirst();
   }
 
-  /** Starts a dev server with its database in {@code dir} and waits until it answers. */
+  /**
+   * Starts a dev server with its database in {@code dir} and waits until it answers. A port picked
+   * free can be taken by another process before the server binds it: the server then exits, and it
+   * is started again on other ports.
+   */
   static TemporalDevServer start(Path cli, Path dir) throws InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      TemporalDevServer server = startOnce(cli, dir);
+      if (server.awaitReady(Duration.ofSeconds(60))) {
+        return server;
+      }
+      if (attempt >= FerryProcesses.PORT_ATTEMPTS) {
+        throw new IllegalStateException(
+            "the Temporal dev server exited before it answered; see "
+                + dir.resolve("temporal.log"));
+      }
+    }
+  }
+
+  private static TemporalDevServer startOnce(Path cli, Path dir) {
     int port = FerryProcesses.freePort();
     List<String> command =
         List.of(
@@ -76,16 +94,15 @@ final class TemporalDevServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    TemporalDevServer server = new TemporalDevServer(process, port);
-    server.awaitReady(Duration.ofSeconds(60));
-    return server;
+    return new TemporalDevServer(process, port);
   }
 
   String address() {
     return "127.0.0.1:" + port;
   }
 
-  private void awaitReady(Duration timeout) throws InterruptedException {
+  /** Whether the server answers; false when it exited first, as it does when a port is taken. */
+  private boolean awaitReady(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     WorkflowClient client = TemporalConnection.client(Map.of("TEMPORAL_ADDRESS", address()));
     try {
@@ -96,9 +113,12 @@ final class TemporalDevServer implements AutoCloseable {
               .blockingStub()
               .withDeadlineAfter(2, TimeUnit.SECONDS)
               .getSystemInfo(GetSystemInfoRequest.getDefaultInstance());
-          return;
+          return true;
         } catch (RuntimeException notYet) {
-          if (!process.isAlive() || System.nanoTime() > deadline) {
+          if (!process.isAlive()) {
+            return false;
+          }
+          if (System.nanoTime() > deadline) {
             close();
             throw new IllegalStateException("the Temporal dev server did not come up", notYet);
           }

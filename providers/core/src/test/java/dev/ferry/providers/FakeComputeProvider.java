@@ -5,6 +5,7 @@ import dev.ferry.api.ComputeSpec;
 import dev.ferry.api.ComputeState;
 import dev.ferry.api.ProvisionRequest;
 import dev.ferry.api.TeardownReceipt;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,22 +21,46 @@ import java.util.function.Supplier;
 /**
  * An in-memory provider for workflow tests: it counts live resources, can fail on cue, and "boots"
  * a compute by calling a test-supplied function (which typically starts an in-process worker).
+ * Deprovisioning or crashing a resource stops its compute, as powering a machine off would, and
+ * {@link #runningComputes()} tells whether anything booted still runs.
  */
 public final class FakeComputeProvider implements ComputeProvider {
 
-  /** What booting a compute does; the returned {@link Runnable} kills it. */
+  /** What runs on one stand-in compute. */
+  public interface Compute {
+
+    /** A compute where nothing runs: a machine whose worker never comes up. */
+    Compute NOTHING =
+        new Compute() {
+          @Override
+          public void stop() {}
+
+          @Override
+          public boolean running() {
+            return false;
+          }
+        };
+
+    /** Stops everything on it, as a power-off would; idempotent, and need not wait for the end. */
+    void stop();
+
+    /** Whether anything on it still runs: false only once everything stop ended has ended. */
+    boolean running();
+  }
+
+  /** What booting a compute does. */
   @FunctionalInterface
-  public interface Boot extends Function<ProvisionRequest, Runnable> {}
+  public interface Boot extends Function<ProvisionRequest, Compute> {}
 
   /** A resource the fake holds. */
   public static final class Resource {
     private final ProvisionRequest request;
-    private final Runnable kill;
+    private final Compute compute;
     private volatile ComputeState state = new ComputeState.Running();
 
-    Resource(ProvisionRequest request, Runnable kill) {
+    Resource(ProvisionRequest request, Compute compute) {
       this.request = request;
-      this.kill = kill;
+      this.compute = compute;
     }
 
     public ProvisionRequest request() {
@@ -50,9 +75,10 @@ public final class FakeComputeProvider implements ComputeProvider {
   private final String id;
   private final Map<String, Resource> live = new ConcurrentHashMap<>();
   private final List<String> provisioned = Collections.synchronizedList(new ArrayList<>());
+  private final List<Compute> booted = Collections.synchronizedList(new ArrayList<>());
   private final AtomicInteger deprovisionCalls = new AtomicInteger();
   private final AtomicInteger failingDeprovisions = new AtomicInteger();
-  private volatile Boot boot = request -> () -> {};
+  private volatile Boot boot = request -> Compute.NOTHING;
   private volatile boolean requiresImage;
   private volatile Supplier<ProviderException> provisionFailure;
   private volatile boolean createBeforeProvisionFailure;
@@ -123,8 +149,38 @@ public final class FakeComputeProvider implements ComputeProvider {
   /** Kills a live resource's compute as a crash would: it stays listed, in state Exited. */
   public void crash(String name, int exitCode) {
     Resource resource = live.get(name);
-    resource.kill.run();
+    resource.compute.stop();
     resource.state = new ComputeState.Exited(exitCode);
+  }
+
+  /** Booted computes on which something still runs, torn down or not. */
+  public long runningComputes() {
+    synchronized (booted) {
+      return booted.stream().filter(Compute::running).count();
+    }
+  }
+
+  /**
+   * Waits until nothing booted runs any more.
+   *
+   * @return whether that happened within the timeout
+   */
+  public boolean awaitComputesStopped(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (runningComputes() > 0) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      Thread.sleep(20);
+    }
+    return true;
+  }
+
+  /** Stops every compute ever booted, torn down or not: a test's last clean-up. */
+  public void stopAll() {
+    synchronized (booted) {
+      booted.forEach(Compute::stop);
+    }
   }
 
   public int liveCount() {
@@ -162,7 +218,9 @@ public final class FakeComputeProvider implements ComputeProvider {
     synchronized (this) {
       if (!live.containsKey(request.name())) {
         provisioned.add(request.name());
-        live.put(request.name(), new Resource(request, boot.apply(request)));
+        Compute compute = boot.apply(request);
+        booted.add(compute);
+        live.put(request.name(), new Resource(request, compute));
       }
     }
     if (failure != null) {
@@ -187,7 +245,7 @@ public final class FakeComputeProvider implements ComputeProvider {
     if (resource == null) {
       return TeardownReceipt.alreadyGone(handle, Instant.now());
     }
-    resource.kill.run();
+    resource.compute.stop();
     Integer exitCode =
         resource.state instanceof ComputeState.Exited exited ? exited.exitCode() : null;
     return new TeardownReceipt(
