@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.Labels;
+import dev.ferry.api.PrimesCheckpoint;
 import dev.ferry.api.RunResult;
-import dev.ferry.api.RunStatus;
 import dev.ferry.api.RunWorkflow;
 import dev.ferry.providers.Infrastructure;
 import dev.ferry.providers.awsbatch.MotoServer;
@@ -69,7 +69,7 @@ class AwsBatchEndToEndIT {
       env.put("FERRY_BATCH_EXIT_GRACE", "PT0S");
       ferry.startOrchestrator(env);
       RunWorkflow run = LongPrimesRun.start(ferry.client(), "batch-cancel");
-      LongPrimesRun.awaitProgress(run, 1.0);
+      LongPrimesRun.awaitCheckpoint(ferry.client(), "batch-cancel");
 
       WorkflowStub.fromTyped(run).cancel();
 
@@ -89,13 +89,15 @@ class AwsBatchEndToEndIT {
       ferry.startOrchestrator(orchestratorEnv());
       RunWorkflow run = LongPrimesRun.start(ferry.client(), "batch-kill");
 
-      RunStatus running = LongPrimesRun.awaitProgress(run, 10.0);
-      List<String> containers = containersOf(running.compute().resourceId());
+      LongPrimesRun.awaitCheckpoint(ferry.client(), "batch-kill");
+      List<String> containers = containersOf(run.status().compute().resourceId());
       assertThat(containers).hasSize(1);
-      DockerImages.kill(containers.get(0));
+      FrozenCompute container = FrozenCompute.container(containers.get(0));
+      PrimesCheckpoint lastSeen = LongPrimesRun.frozenCheckpoint(ferry.client(), "batch-kill");
+      container.kill();
       RunResult result = WorkflowStub.fromTyped(run).getResult(RunResult.class);
 
-      LongPrimesRun.assertResumedAfterLoss(result);
+      LongPrimesRun.assertResumedAfterLoss(result, lastSeen);
       List<JobDetail> jobs = jobs("batch-kill");
       assertThat(jobs).hasSize(2);
       jobs.forEach(this::endedWithoutContainer);

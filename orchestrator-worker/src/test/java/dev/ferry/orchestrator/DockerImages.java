@@ -59,10 +59,6 @@ final class DockerImages {
     return result.stdout().lines().filter(line -> !line.isBlank()).toList();
   }
 
-  static void kill(String container) {
-    check(run(List.of("docker", "kill", container)));
-  }
-
   record Result(int exitCode, String stdout) {}
 
   static Result run(List<String> command) {
