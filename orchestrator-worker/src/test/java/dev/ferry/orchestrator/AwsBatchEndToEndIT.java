@@ -19,9 +19,12 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.batch.BatchClient;
 import software.amazon.awssdk.services.batch.model.JobDetail;
 import software.amazon.awssdk.services.batch.model.JobStatus;
@@ -101,6 +104,55 @@ class AwsBatchEndToEndIT {
       List<JobDetail> jobs = jobs("batch-kill");
       assertThat(jobs).hasSize(2);
       jobs.forEach(this::endedWithoutContainer);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"FERRY_BATCH_JOB_QUEUE", "AWS_REGION"})
+  void anOrchestratorMissingASettingExitsTwoNamingIt(String variable) throws Exception {
+    try (FerryProcesses ferry = new FerryProcesses(dir)) {
+      Map<String, String> env = orchestratorEnv();
+      env.put(variable, ""); // unset
+
+      Process orchestrator = ferry.startOrchestrator(env);
+
+      assertThat(orchestrator.waitFor(2, TimeUnit.MINUTES)).as("the orchestrator exits").isTrue();
+      String log = ferry.log("orchestrator.log");
+      assertThat(orchestrator.exitValue()).as(log).isEqualTo(2);
+      assertThat(log).contains(variable).doesNotContain("\tat ");
+    }
+  }
+
+  @Test
+  void runsAskingForWhatBatchCannotGiveExitTwoNamingTheSettingAndSubmitNothing() throws Exception {
+    try (FerryProcesses ferry = new FerryProcesses(dir)) {
+      Map<String, String> env = orchestratorEnv();
+      env.put("FERRY_IMAGE", ""); // unset: each run must name its image
+      ferry.startOrchestrator(env);
+      String input = "{\"below\": 1000}";
+
+      FerryProcesses.Finished halfCpu =
+          ferry.cli(
+              "run",
+              "primes",
+              "--input",
+              input,
+              "--image",
+              image,
+              "--cpus",
+              "1.5",
+              "--wait",
+              "--id",
+              "batch-half-cpu");
+      FerryProcesses.Finished noImage =
+          ferry.cli("run", "primes", "--input", input, "--wait", "--id", "batch-no-image");
+
+      assertThat(halfCpu.exitCode()).as(halfCpu.stderr()).isEqualTo(2);
+      assertThat(halfCpu.stderr()).contains("compute.cpus", "1.5").doesNotContain("\tat ");
+      assertThat(noImage.exitCode()).as(noImage.stderr()).isEqualTo(2);
+      assertThat(noImage.stderr()).contains("FERRY_IMAGE").doesNotContain("\tat ");
+      assertThat(jobs("batch-half-cpu")).isEmpty();
+      assertThat(jobs("batch-no-image")).isEmpty();
     }
   }
 
