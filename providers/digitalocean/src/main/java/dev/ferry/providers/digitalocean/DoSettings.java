@@ -81,12 +81,12 @@ record DoSettings(
     }
     String image = image(env, providerId);
     String external = blankToNull(env.get(EXTERNAL_TEMPORAL_ADDRESS));
-    String source = EXTERNAL_TEMPORAL_ADDRESS;
+    String source = null;
     if (external == null) {
       external = blankToNull(env.get("TEMPORAL_ADDRESS"));
-      source = EXTERNAL_TEMPORAL_ADDRESS + " (defaulting to TEMPORAL_ADDRESS)";
+      source = "TEMPORAL_ADDRESS";
     }
-    TemporalReachability.requirePublic(source, external, providerId);
+    TemporalReachability.requirePublic(EXTERNAL_TEMPORAL_ADDRESS, source, external, providerId);
     return new DoSettings(
         apiUrl(env.getOrDefault(API_URL, DEFAULT_API_URL)),
         token,

@@ -19,10 +19,12 @@ final class TemporalReachability {
   /**
    * Returns when {@code address} can be reachable from the internet.
    *
-   * @param variable the variable the address came from, for the message
+   * @param variable the variable to set, for the message
+   * @param source where the address came from, e.g. {@code TEMPORAL_ADDRESS} when {@code variable}
+   *     is unset and the orchestrator falls back to it; null when it came from {@code variable}
    * @throws IllegalArgumentException naming the variable when it cannot be
    */
-  static void requirePublic(String variable, String address, String providerId) {
+  static void requirePublic(String variable, String source, String address, String providerId) {
     if (address == null || address.isBlank()) {
       throw new IllegalArgumentException(
           variable
@@ -33,11 +35,13 @@ final class TemporalReachability {
     }
     String host = host(address.strip());
     if (!reachable(host)) {
+      String given =
+          source == null
+              ? variable + "=" + address
+              : variable + " is unset, so the compute would use " + source + "=" + address + ";";
       throw new IllegalArgumentException(
-          variable
-              + "="
-              + address
-              + " is a loopback or private address: provider '"
+          given
+              + " a loopback or private address: provider '"
               + providerId
               + "' runs its compute on the internet, which cannot reach it. Set "
               + variable
