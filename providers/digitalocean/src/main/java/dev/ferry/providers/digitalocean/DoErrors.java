@@ -26,7 +26,13 @@ final class DoErrors {
    */
   static ProviderException translate(
       String action, int status, String body, Duration retryAfter, ObjectMapper json) {
-    String message = "digitalocean: " + action + ": HTTP " + status + " " + reason(body, json);
+    return translate(action, status, reason(body, json), retryAfter);
+  }
+
+  /** As above, with DigitalOcean's {@code id: message} already taken from the body. */
+  static ProviderException translate(
+      String action, int status, String reason, Duration retryAfter) {
+    String message = "digitalocean: " + action + ": HTTP " + status + " " + reason;
     return switch (status) {
       case 401, 403 -> new ProviderException.Auth(message, null);
       case 404 -> new ProviderException.NotFound(message, null);
