@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -29,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 
 /**
  * A stateful stand-in for DigitalOcean's App Platform API, speaking its JSON, for the lifecycle and
@@ -94,18 +97,28 @@ final class DoScenarioServer implements AutoCloseable {
   private static final Pattern LOG_FILE = Pattern.compile("/logs/([^/?]+)");
 
   private final HttpServer server;
+  private final String scheme;
   private final URI validator;
   private final HttpClient client = HttpClient.newHttpClient();
   private final Map<String, StoredApp> apps = new ConcurrentHashMap<>();
+  final DropletScenario droplets = new DropletScenario();
   private final Deque<Scripted> scripted = new ArrayDeque<>();
   private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
   private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
   private volatile List<String> phases = List.of("PENDING_DEPLOY", "DEPLOYING", "ACTIVE");
   private volatile String failure;
 
-  private DoScenarioServer(URI validator) throws IOException {
+  private DoScenarioServer(URI validator, SSLContext tls) throws IOException {
     this.validator = validator;
-    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    if (tls == null) {
+      this.server = HttpServer.create(loopback, 0);
+    } else {
+      HttpsServer https = HttpsServer.create(loopback, 0);
+      https.setHttpsConfigurator(new HttpsConfigurator(tls));
+      this.server = https;
+    }
+    this.scheme = tls == null ? "http" : "https";
     server.setExecutor(Executors.newFixedThreadPool(4));
     server.createContext("/", this::handle);
     server.start();
@@ -113,15 +126,20 @@ final class DoScenarioServer implements AutoCloseable {
 
   /** A server that checks every API request with Prism at {@code validator} (null: unchecked). */
   static DoScenarioServer start(URI validator) {
+    return start(validator, null);
+  }
+
+  /** As above, serving TLS with {@code tls} (the droplet client speaks nothing else). */
+  static DoScenarioServer start(URI validator, SSLContext tls) {
     try {
-      return new DoScenarioServer(validator);
+      return new DoScenarioServer(validator, tls);
     } catch (IOException e) {
       throw new IllegalStateException("cannot bind a loopback port", e);
     }
   }
 
   URI url() {
-    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    return URI.create(scheme + "://127.0.0.1:" + server.getAddress().getPort());
   }
 
   /** The phases every app created from now on goes through, one per read. */
@@ -149,6 +167,11 @@ final class DoScenarioServer implements AutoCloseable {
       scripted.addLast(new Scripted(method, pathPrefix, status, body, headers, before));
     }
     return this;
+  }
+
+  /** Runs {@code action} before the next request of this method under this path is served. */
+  DoScenarioServer beforeNext(String method, String pathPrefix, Runnable action) {
+    return script(method, pathPrefix, -1, "", Map.of(), action);
   }
 
   /** Removes an app as someone else would. */
@@ -208,7 +231,9 @@ final class DoScenarioServer implements AutoCloseable {
         validate(exchange, method, uri, body);
       }
       Optional<Scripted> next = nextScripted(method, path);
-      if (next.isPresent()) {
+      if (next.isPresent() && next.get().status() < 0) {
+        next.get().before().run();
+      } else if (next.isPresent()) {
         next.get().before().run();
         next.get().headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
         respond(exchange, next.get().status(), next.get().body());
@@ -224,6 +249,10 @@ final class DoScenarioServer implements AutoCloseable {
   private void route(HttpExchange exchange, String method, URI uri, byte[] body)
       throws IOException {
     String path = uri.getRawPath();
+    if (path.startsWith("/v2/droplets")) {
+      droplets.route(exchange, method, uri, body);
+      return;
+    }
     Matcher m;
     if (path.equals("/v2/apps") && method.equals("POST")) {
       ObjectNode spec = (ObjectNode) JSON.readTree(body).path("spec");
@@ -393,7 +422,7 @@ final class DoScenarioServer implements AutoCloseable {
     return JSON.createObjectNode().put("id", id).put("message", message).toString();
   }
 
-  private static int intParam(URI uri, String name, int otherwise) {
+  static int intParam(URI uri, String name, int otherwise) {
     if (uri.getRawQuery() == null) {
       return otherwise;
     }
@@ -407,7 +436,7 @@ final class DoScenarioServer implements AutoCloseable {
     return params.containsKey(name) ? Integer.parseInt(params.get(name)) : otherwise;
   }
 
-  private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+  static void respond(HttpExchange exchange, int status, String body) throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     if (!exchange.getResponseHeaders().containsKey("Content-Type")) {
       exchange.getResponseHeaders().add("Content-Type", "application/json");
