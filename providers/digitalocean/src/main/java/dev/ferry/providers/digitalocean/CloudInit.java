@@ -26,6 +26,15 @@ final class CloudInit {
   private CloudInit() {}
 
   static String script(String image, Map<String, String> env, Instant leaseExpiresAt) {
+    return script(image, env, leaseExpiresAt, null);
+  }
+
+  /**
+   * As above; with {@code registryCredentials} ({@code user:token}) the droplet logs in to the
+   * image's registry first. Prefer a read-only, short-lived token: it is readable on the droplet.
+   */
+  static String script(
+      String image, Map<String, String> env, Instant leaseExpiresAt, String registryCredentials) {
     StringBuilder s = new StringBuilder();
     s.append("#!/bin/sh\n");
     s.append("# Written by Ferry: one external worker, then power-off.\n");
@@ -53,6 +62,16 @@ final class CloudInit {
             });
     s.append("FERRY_ENV_EOF\n");
     s.append(". /root/ferry-worker.env.sh\n");
+    if (registryCredentials != null && registryCredentials.contains(":")) {
+      int colon = registryCredentials.indexOf(':');
+      s.append("printf %s ")
+          .append(quote(registryCredentials.substring(colon + 1)))
+          .append(" | docker login ")
+          .append(quote(registryHost(image)))
+          .append(" -u ")
+          .append(quote(registryCredentials.substring(0, colon)))
+          .append(" --password-stdin\n");
+    }
     s.append("docker run --name ")
         .append(CONTAINER)
         .append(" --network host")
@@ -63,6 +82,18 @@ final class CloudInit {
     s.append("echo \"ferry: worker exited with $?\" > /dev/console\n");
     s.append("/sbin/poweroff\n");
     return s.toString();
+  }
+
+  /** The registry host of an image reference; Docker Hub's when it names none. */
+  static String registryHost(String image) {
+    int slash = image.indexOf('/');
+    if (slash > 0) {
+      String first = image.substring(0, slash);
+      if (first.contains(".") || first.contains(":") || first.equals("localhost")) {
+        return first;
+      }
+    }
+    return "docker.io";
   }
 
   /** Single-quoted for sh: safe for any value, newlines included (PEM material). */

@@ -82,7 +82,11 @@ public final class DropletComputeProvider implements ComputeProvider {
     droplet.setImage(new Image(settings.image()));
     droplet.setTags(List.copyOf(tags));
     droplet.setUserData(
-        CloudInit.script(request.spec().image(), request.spec().env(), request.leaseExpiresAt()));
+        CloudInit.script(
+            request.spec().image(),
+            request.spec().env(),
+            request.leaseExpiresAt(),
+            settings.registryCredentials()));
     Droplet created = droplets.create(droplet);
     log.info("created droplet {} ({}) for {}", name, created.getId(), request.spec().image());
     return handle(name, keepOldest(name, created));

@@ -10,8 +10,10 @@ import java.util.regex.Pattern;
  * @param region the datacenter slug ({@code FERRY_DO_REGION}, e.g. {@code nyc3})
  * @param size the droplet size slug ({@code FERRY_DO_DROPLET_SIZE})
  * @param image a Docker-ready image slug ({@code FERRY_DO_DROPLET_IMAGE})
+ * @param registryCredentials {@code user:token} the droplet logs in to the worker image's registry
+ *     with ({@code FERRY_DO_REGISTRY_CREDENTIALS}); null for a public image
  */
-record DropletSettings(String region, String size, String image) {
+record DropletSettings(String region, String size, String image, String registryCredentials) {
 
   static final String SIZE = "FERRY_DO_DROPLET_SIZE";
   static final String IMAGE = "FERRY_DO_DROPLET_IMAGE";
@@ -49,7 +51,10 @@ record DropletSettings(String region, String size, String image) {
               + String.join(", ", REGIONS));
     }
     return new DropletSettings(
-        shared.region(), slug(env, SIZE, DEFAULT_SIZE), slug(env, IMAGE, DEFAULT_IMAGE));
+        shared.region(),
+        slug(env, SIZE, DEFAULT_SIZE),
+        slug(env, IMAGE, DEFAULT_IMAGE),
+        shared.registryCredentials());
   }
 
   private static String slug(Map<String, String> env, String variable, String otherwise) {

@@ -87,6 +87,13 @@ class AppProviderFactoryTest {
   }
 
   @Test
+  void refusesTlsMaterialGivenAsAFileTheComputeCannotRead() {
+    assertThatThrownBy(() -> create(with("TEMPORAL_TLS_CLIENT_CERT_PATH", "/etc/ferry/client.pem")))
+        .hasMessageContaining("TEMPORAL_TLS_CLIENT_CERT_PATH")
+        .hasMessageContaining("TEMPORAL_TLS_CLIENT_CERT_DATA");
+  }
+
+  @Test
   void keepsTheTokenOutOfItsDescription() {
     assertThat(DoSettings.fromEnv(env(), "do-app").toString()).doesNotContain("dop_v1_secret");
   }

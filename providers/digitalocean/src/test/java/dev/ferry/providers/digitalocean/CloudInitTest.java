@@ -47,6 +47,20 @@ class CloudInitTest {
     assertThat(script).contains("-e FERRY_TASK_QUEUE -e TEMPORAL_TLS_CLIENT_CERT_DATA");
   }
 
+  @Test
+  void logsInToThePrivateRegistryWhenGivenCredentials() {
+    String script =
+        CloudInit.script(
+            "registry.digitalocean.com/ferry/worker:1", Map.of(), null, "dop_v1_ro:dop_v1_ro");
+
+    assertThat(script)
+        .contains(
+            "printf %s 'dop_v1_ro' | docker login 'registry.digitalocean.com' -u 'dop_v1_ro'"
+                + " --password-stdin")
+        .doesNotContain("systemd-run");
+    assertThat(CloudInit.registryHost("busybox:1")).isEqualTo("docker.io");
+  }
+
   private static String run(String... command) throws IOException, InterruptedException {
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes());
