@@ -82,7 +82,7 @@ public final class AppComputeProvider implements ComputeProvider {
     } catch (IllegalArgumentException e) {
       throw new ProviderException.InvalidSpec(e.getMessage(), e);
     }
-    if (spec.region() != null && !DoSettings.APP_REGIONS.contains(spec.region())) {
+    if (spec.region() != null && DoSettings.appRegion(spec.region()).isEmpty()) {
       throw new ProviderException.InvalidSpec(
           "compute.region '"
               + spec.region()
@@ -134,7 +134,9 @@ public final class AppComputeProvider implements ComputeProvider {
             instanceSize,
             1,
             List.copyOf(envs));
-    return new AppSpec(name, spec.region() != null ? spec.region() : region, List.of(worker));
+    String appRegion =
+        spec.region() != null ? DoSettings.appRegion(spec.region()).orElseThrow() : region;
+    return new AppSpec(name, appRegion, List.of(worker));
   }
 
   static boolean isSecret(String key) {

@@ -111,17 +111,22 @@ record DoSettings(
 
   /** The App Platform region: {@code nyc}, or the region of a datacenter slug like {@code nyc3}. */
   String appRegion() {
-    var datacenter = DATACENTER.matcher(region);
-    String slug = datacenter.matches() ? datacenter.group(1) : region;
-    if (!APP_REGIONS.contains(slug)) {
-      throw new IllegalArgumentException(
-          REGION
-              + "="
-              + region
-              + " is not an App Platform region; DigitalOcean lists "
-              + String.join(", ", APP_REGIONS));
-    }
-    return slug;
+    return appRegion(region)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    REGION
+                        + "="
+                        + region
+                        + " is not an App Platform region; DigitalOcean lists "
+                        + String.join(", ", APP_REGIONS)));
+  }
+
+  /** {@code value} as an App Platform region, if it is one or a datacenter of one. */
+  static java.util.Optional<String> appRegion(String value) {
+    var datacenter = DATACENTER.matcher(value);
+    String slug = datacenter.matches() ? datacenter.group(1) : value;
+    return APP_REGIONS.contains(slug) ? java.util.Optional.of(slug) : java.util.Optional.empty();
   }
 
   /** {@code FERRY_DO_INSTANCE_SIZE}, checked against the sizes App Platform lists. */

@@ -59,6 +59,13 @@ public final class DropletComputeProvider implements ComputeProvider {
           "provider 'do-droplet' runs an image: set FERRY_IMAGE (or"
               + " IMAGE_REGISTRY/IMAGE_REPOSITORY/IMAGE_TAG) or the run's image");
     }
+    if (spec.region() != null && !DropletSettings.REGIONS.contains(spec.region())) {
+      throw new ProviderException.InvalidSpec(
+          "compute.region '"
+              + spec.region()
+              + "' is not a droplet region; DigitalOcean lists "
+              + String.join(", ", DropletSettings.REGIONS));
+    }
   }
 
   @Override
