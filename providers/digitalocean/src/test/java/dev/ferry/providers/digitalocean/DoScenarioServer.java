@@ -12,11 +12,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -99,7 +95,6 @@ final class DoScenarioServer implements AutoCloseable {
   private final HttpServer server;
   private final String scheme;
   private final URI validator;
-  private final HttpClient client = HttpClient.newHttpClient();
   private final Map<String, StoredApp> apps = new ConcurrentHashMap<>();
   final DropletScenario droplets = new DropletScenario();
   private final Deque<Scripted> scripted = new ArrayDeque<>();
@@ -228,7 +223,10 @@ final class DoScenarioServer implements AutoCloseable {
       byte[] body = exchange.getRequestBody().readAllBytes();
       requests.add(method + " " + uri);
       if (path.startsWith("/v2/")) {
-        validate(exchange, method, uri, body);
+        if (validator != null) {
+          SpecificationCheck.check(validator, exchange, method, uri, body)
+              .ifPresent(violations::add);
+        }
       }
       Optional<Scripted> next = nextScripted(method, path);
       if (next.isPresent() && next.get().status() < 0) {
@@ -365,44 +363,6 @@ final class DoScenarioServer implements AutoCloseable {
           .put("message", app.failure);
     }
     return deployment;
-  }
-
-  /** Sends the request to Prism too; anything it does not accept is recorded. */
-  private void validate(HttpExchange exchange, String method, URI uri, byte[] body) {
-    if (validator == null) {
-      return;
-    }
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(
-                URI.create(
-                    validator
-                        + uri.getRawPath()
-                        + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())))
-            .timeout(Duration.ofSeconds(30))
-            .method(
-                method,
-                body.length == 0
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofByteArray(body));
-    for (String header : List.of("Authorization", "Accept", "Content-Type")) {
-      String value = exchange.getRequestHeaders().getFirst(header);
-      if (value != null) {
-        request.header(header, value);
-      }
-    }
-    try {
-      HttpResponse<String> response =
-          client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      Optional<String> found = response.headers().firstValue("sl-violations");
-      int status = response.statusCode();
-      if (found.isPresent() || status == 400 || status == 401 || status == 422) {
-        violations.add(method + " " + uri + " → " + status + " " + found.orElse(response.body()));
-      }
-    } catch (IOException e) {
-      violations.add(method + " " + uri + ": Prism unreachable: " + e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   private Optional<Scripted> nextScripted(String method, String path) {
