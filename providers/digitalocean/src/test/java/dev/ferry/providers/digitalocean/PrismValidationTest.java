@@ -31,6 +31,22 @@ class PrismValidationTest {
   }
 
   @Test
+  void rejectsADropletWithoutSizeOrImage() throws Exception {
+    var response =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(PrismMock.url().resolve("/v2/droplets"))
+                    .header("Authorization", "Bearer dop_v1_test")
+                    .header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"name\":\"x\"}"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(422);
+    assertThat(response.headers().firstValue("sl-violations")).isPresent();
+  }
+
+  @Test
   void enforcesTheBearerToken() throws Exception {
     var response =
         java.net.http.HttpClient.newHttpClient()
