@@ -219,11 +219,12 @@ public final class AppComputeProvider implements ComputeProvider {
         if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
           continue; // A wss:// live stream: not something to wait on during teardown.
         }
-        for (String line : apps.http().fetchText("reading logs of app " + appId, uri).split("\n")) {
+        for (String line :
+            apps.http().fetchTail("reading logs of app " + appId, uri, LOG_TAIL_LINES)) {
           if (tail.size() == LOG_TAIL_LINES) {
             tail.removeFirst();
           }
-          tail.addLast(line.stripTrailing());
+          tail.addLast(line);
         }
       }
       return List.copyOf(tail);

@@ -7,8 +7,8 @@ import java.util.Optional;
 
 /**
  * The parts of App Platform's JSON that Ferry sends and reads (snake_case on the wire). An app read
- * back keeps only names, deployments and the labels variable: never the rest of its spec, whose
- * secrets therefore never reach Ferry's memory in full.
+ * back keeps only its name, its workers' variables (SECRET ones come back only in the platform's
+ * encrypted form) and its deployments; none of it leaves the provider.
  */
 final class AppModels {
 

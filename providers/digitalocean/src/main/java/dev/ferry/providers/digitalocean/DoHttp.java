@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.ferry.providers.ProviderException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,7 +14,10 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,17 +80,31 @@ final class DoHttp {
     }
   }
 
-  /** The plain text at a URL DigitalOcean handed out (a log file): no token is sent there. */
-  String fetchText(String action, URI url) {
+  /**
+   * The last {@code lines} lines of the text at a URL DigitalOcean handed out (a log file),
+   * streamed, so a large archive is never held whole; no token is sent there.
+   */
+  List<String> fetchTail(String action, URI url, int lines) {
     HttpRequest request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(20)).GET().build();
     try {
-      HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() / 100 != 2) {
-        throw new ProviderException.Unavailable(
-            "digitalocean: " + action + ": HTTP " + response.statusCode(), null);
+      HttpResponse<Stream<String>> response =
+          client.send(request, HttpResponse.BodyHandlers.ofLines());
+      try (Stream<String> body = response.body()) {
+        if (response.statusCode() / 100 != 2) {
+          throw new ProviderException.Unavailable(
+              "digitalocean: " + action + ": HTTP " + response.statusCode(), null);
+        }
+        ArrayDeque<String> tail = new ArrayDeque<>(lines);
+        body.forEach(
+            line -> {
+              if (tail.size() == lines) {
+                tail.removeFirst();
+              }
+              tail.addLast(line.stripTrailing());
+            });
+        return List.copyOf(tail);
       }
-      return response.body();
-    } catch (IOException e) {
+    } catch (IOException | UncheckedIOException e) {
       throw new ProviderException.Unavailable("digitalocean: " + action + ": " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
