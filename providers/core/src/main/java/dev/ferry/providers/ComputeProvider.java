@@ -28,6 +28,22 @@ public interface ComputeProvider {
   default void validate(ComputeSpec spec) {}
 
   /**
+   * For providers that run the external-worker image: rejects a spec without one, saying where an
+   * image comes from.
+   *
+   * @throws ProviderException.InvalidSpec when the spec names no image
+   */
+  static void requireImage(String provider, ComputeSpec spec) {
+    if (spec.image() == null) {
+      throw new ProviderException.InvalidSpec(
+          "provider '"
+              + provider
+              + "' runs an image: set FERRY_IMAGE (or"
+              + " IMAGE_REGISTRY/IMAGE_REPOSITORY/IMAGE_TAG) or the run's image");
+    }
+  }
+
+  /**
    * Creates the resource named {@code request.name()}, or returns the one that already exists.
    *
    * <p>The request's environment already holds everything the worker needs, secrets included.

@@ -72,11 +72,7 @@ public final class AppComputeProvider implements ComputeProvider {
 
   @Override
   public void validate(ComputeSpec spec) {
-    if (spec.image() == null) {
-      throw new ProviderException.InvalidSpec(
-          "provider 'do-app' runs an image: set FERRY_IMAGE (or"
-              + " IMAGE_REGISTRY/IMAGE_REPOSITORY/IMAGE_TAG) or the run's image");
-    }
+    ComputeProvider.requireImage(ID, spec);
     try {
       ImageReference.parse(spec.image());
     } catch (IllegalArgumentException e) {

@@ -54,11 +54,7 @@ public final class DropletComputeProvider implements ComputeProvider {
 
   @Override
   public void validate(ComputeSpec spec) {
-    if (spec.image() == null) {
-      throw new ProviderException.InvalidSpec(
-          "provider 'do-droplet' runs an image: set FERRY_IMAGE (or"
-              + " IMAGE_REGISTRY/IMAGE_REPOSITORY/IMAGE_TAG) or the run's image");
-    }
+    ComputeProvider.requireImage(ID, spec);
     if (spec.region() != null && !DropletSettings.REGIONS.contains(spec.region())) {
       throw new ProviderException.InvalidSpec(
           "compute.region '"

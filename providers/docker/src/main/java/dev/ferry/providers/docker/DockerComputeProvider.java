@@ -72,11 +72,7 @@ public final class DockerComputeProvider implements ComputeProvider, AutoCloseab
 
   @Override
   public void validate(ComputeSpec spec) {
-    if (spec.image() == null) {
-      throw new ProviderException.InvalidSpec(
-          "provider 'docker' runs an image: set FERRY_IMAGE (or"
-              + " IMAGE_REGISTRY/IMAGE_REPOSITORY/IMAGE_TAG) or the run's image");
-    }
+    ComputeProvider.requireImage(ID, spec);
     if (spec.memoryMb() > 0 && spec.memoryMb() < MIN_MEMORY_MB) {
       throw new ProviderException.InvalidSpec(
           "compute.memoryMb must be 0 (default) or at least "
