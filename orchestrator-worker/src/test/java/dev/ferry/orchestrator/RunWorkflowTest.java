@@ -22,15 +22,20 @@ import dev.ferry.external.WorkloadRegistry;
 import dev.ferry.providers.FakeComputeProvider;
 import dev.ferry.providers.ProviderException;
 import dev.ferry.providers.ProviderRegistry;
+import io.temporal.activity.Activity;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import io.temporal.common.interceptors.ActivityInboundCallsInterceptor;
+import io.temporal.common.interceptors.ActivityInboundCallsInterceptorBase;
+import io.temporal.common.interceptors.WorkerInterceptorBase;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -39,6 +44,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -418,7 +424,13 @@ class RunWorkflowTest {
       TestWorkflowEnvironment env, Function<Integer, WorkloadRegistry> workloads) {
     return request -> {
       int attempt = Integer.parseInt(request.labels().get(dev.ferry.api.Labels.ATTEMPT));
-      WorkerFactory factory = WorkerFactory.newInstance(env.getWorkflowClient());
+      AtomicBoolean stopped = new AtomicBoolean();
+      WorkerFactory factory =
+          WorkerFactory.newInstance(
+              env.getWorkflowClient(),
+              WorkerFactoryOptions.newBuilder()
+                  .setWorkerInterceptors(new SilentWhenStopped(stopped))
+                  .build());
       factory
           .newWorker(request.taskQueue())
           .registerActivitiesImplementations(new WorkloadActivityImpl(workloads.apply(attempt)));
@@ -426,7 +438,9 @@ class RunWorkflowTest {
       return new FakeComputeProvider.Compute() {
         @Override
         public void stop() {
-          // Interrupts the workload threads, as the end of a machine ends what runs on it.
+          // Interrupts the workload threads, as the end of a machine ends what runs on it; a dead
+          // machine reports nothing, so what they throw then is not reported either.
+          stopped.set(true);
           factory.shutdownNow();
         }
 
@@ -436,6 +450,36 @@ class RunWorkflowTest {
         }
       };
     };
+  }
+
+  /**
+   * Keeps a stopped stand-in compute from reporting the failure its interrupted workload throws:
+   * the activity is left unanswered, as it is when real compute dies, and the workflow must notice.
+   */
+  private static final class SilentWhenStopped extends WorkerInterceptorBase {
+    private final AtomicBoolean stopped;
+
+    SilentWhenStopped(AtomicBoolean stopped) {
+      this.stopped = stopped;
+    }
+
+    @Override
+    public ActivityInboundCallsInterceptor interceptActivity(ActivityInboundCallsInterceptor next) {
+      return new ActivityInboundCallsInterceptorBase(next) {
+        @Override
+        public ActivityOutput execute(ActivityInput input) {
+          try {
+            return super.execute(input);
+          } catch (RuntimeException e) {
+            if (!stopped.get()) {
+              throw e;
+            }
+            Activity.getExecutionContext().doNotCompleteOnReturn();
+            return new ActivityOutput(null);
+          }
+        }
+      };
+    }
   }
 
   private static WorkloadRegistry freezing(int checkpoints, CountDownLatch frozen) {
