@@ -22,7 +22,7 @@ import dev.ferry.external.WorkloadRegistry;
 import dev.ferry.providers.FakeComputeProvider;
 import dev.ferry.providers.ProviderException;
 import dev.ferry.providers.ProviderRegistry;
-import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
@@ -466,6 +466,14 @@ class RunWorkflowTest {
     @Override
     public ActivityInboundCallsInterceptor interceptActivity(ActivityInboundCallsInterceptor next) {
       return new ActivityInboundCallsInterceptorBase(next) {
+        private ActivityExecutionContext context;
+
+        @Override
+        public void init(ActivityExecutionContext context) {
+          this.context = context;
+          super.init(context);
+        }
+
         @Override
         public ActivityOutput execute(ActivityInput input) {
           try {
@@ -474,7 +482,7 @@ class RunWorkflowTest {
             if (!stopped.get()) {
               throw e;
             }
-            Activity.getExecutionContext().doNotCompleteOnReturn();
+            context.doNotCompleteOnReturn();
             return new ActivityOutput(null);
           }
         }
