@@ -10,6 +10,7 @@ import dev.ferry.api.ProvisionRequest;
 import dev.ferry.providers.ComputeProvider;
 import dev.ferry.providers.ComputeProviderContract;
 import dev.ferry.providers.LabelSelector;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +31,8 @@ class LocalComputeProviderTest extends ComputeProviderContract {
       List.of(
           "sh",
           "-c",
-          "echo booted queue=$FERRY_TASK_QUEUE; trap 'echo bye; exit 0' TERM; "
+          // The trap is set before "booted" is printed: a test that saw "booted" may send SIGTERM.
+          "trap 'echo bye; exit 0' TERM; echo booted queue=$FERRY_TASK_QUEUE; "
               + "sleep 120 & wait");
 
   /** What the provider documents it passes on from the orchestrator's own environment. */
@@ -105,9 +107,12 @@ class LocalComputeProviderTest extends ComputeProviderContract {
   void reportsTheExitCodeOfAWorkerThatDied() throws InterruptedException {
     ComputeHandle handle = provision(request("dies", "wf-dies"));
     ProcessHandle worker = ProcessHandle.of(Long.parseLong(handle.resourceId())).orElseThrow();
-    // The whole worker dies, as on a crash: its sleep would otherwise outlive the test.
-    worker.descendants().forEach(ProcessHandle::destroyForcibly);
+    // The whole worker dies, as on a crash: its sleep would otherwise outlive the test. The worker
+    // goes first: were its child killed first, the worker could finish by itself, with its own
+    // code.
+    List<ProcessHandle> children = worker.descendants().toList();
     worker.destroyForcibly();
+    children.forEach(ProcessHandle::destroyForcibly);
 
     ComputeState state = awaitState(handle, ComputeState.Exited.class);
 
@@ -171,7 +176,7 @@ class LocalComputeProviderTest extends ComputeProviderContract {
 
     static final int HALTED = 9;
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
       Map<String, String> labels = new HashMap<>();
       for (int i = 2; i < args.length; i++) {
         String[] pair = args[i].split("=", 2);
@@ -192,9 +197,23 @@ class LocalComputeProviderTest extends ComputeProviderContract {
                       Map.of("FERRY_TASK_QUEUE", "q-test")),
                   labels,
                   Instant.now().plusSeconds(600)));
+      // Halts only once the worker has set its SIGTERM trap, as a real worker is up before it runs.
+      Path log = new LocalStateStore(Path.of(args[0])).logFile(args[1]);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!logContains(log, "booted") && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
       System.out.println("pid=" + handle.resourceId());
       System.out.flush();
       Runtime.getRuntime().halt(HALTED);
+    }
+
+    private static boolean logContains(Path log, String text) {
+      try {
+        return Files.exists(log) && Files.readString(log).contains(text);
+      } catch (IOException e) {
+        return false;
+      }
     }
   }
 }
