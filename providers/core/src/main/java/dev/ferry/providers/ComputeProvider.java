@@ -49,8 +49,9 @@ public interface ComputeProvider {
    * executes. A reference that is already pinned ({@code @sha256:...}) is returned as it is.
    *
    * <p>By default the registry's digest ({@code REGISTRY/REPOSITORY@sha256:...}, through the
-   * registry HTTP API with the Docker config's credentials); when the registry cannot be reached
-   * the reference is kept as it is, with a warning, and the platform pulls the tag.
+   * registry HTTP API with the Docker config's credentials). The reference is kept as it is, with a
+   * warning, and the platform pulls the tag, when the registry cannot be reached, or when the
+   * reference names no registry (Docker Hub) and the Docker config holds no Docker Hub login.
    *
    * @throws ProviderException.Auth when the registry refuses the credentials
    * @throws ProviderException.InvalidSpec when the registry has no such image
