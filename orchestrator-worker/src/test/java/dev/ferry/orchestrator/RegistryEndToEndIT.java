@@ -9,6 +9,7 @@ import dev.ferry.api.PrimesCheckpoint;
 import dev.ferry.api.RunResult;
 import dev.ferry.api.RunWorkflow;
 import dev.ferry.providers.Infrastructure;
+import dev.ferry.providers.awsbatch.MotoServer;
 import dev.ferry.providers.registry.ImageName;
 import dev.ferry.providers.registry.RegistryClient;
 import dev.ferry.providers.registry.RegistryCredentials;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -134,6 +136,39 @@ class RegistryEndToEndIT {
       assertThat(DockerImages.containers(Labels.WORKFLOW_ID + "=registry-moved")).isEmpty();
     } finally {
       DockerImages.run(List.of("docker", "rmi", tag));
+    }
+  }
+
+  @Test
+  void anAwsBatchJobOnMotoPullsThePinnedImageFromTheRegistry() throws Exception {
+    MotoServer moto = MotoServer.get();
+    String tag = registry.address() + "/ferry/worker:batch-" + System.nanoTime();
+    String pinned = push(tag);
+    docker("rmi", tag);
+    assertThat(DockerImages.run(List.of("docker", "image", "inspect", pinned)).exitCode())
+        .as("the engine has no copy of %s before the run", pinned)
+        .isNotZero();
+    // moto pulls a missing job image through the engine with the logins of its Docker config.
+    Files.copy(
+        goodConfig.resolve("config.json"),
+        moto.dockerConfig().resolve("config.json"),
+        StandardCopyOption.REPLACE_EXISTING);
+    try (FerryProcesses ferry = new FerryProcesses(dir)) {
+      Map<String, String> env = new HashMap<>(moto.env());
+      env.putAll(orchestratorEnv(tag, goodConfig));
+      env.put("FERRY_PROVIDER", "aws-batch");
+      ferry.startOrchestrator(env);
+
+      JsonNode result = ferry.runPrimesToTheEnd("registry-batch");
+
+      assertThat(result.at("/attempts/0/image").asText()).isEqualTo(pinned);
+      assertThat(result.at("/attempts/0/teardown/provider").asText()).isEqualTo("aws-batch");
+      assertThat(DockerImages.run(List.of("docker", "image", "inspect", pinned)).exitCode())
+          .as("moto pulled %s", pinned)
+          .isZero();
+    } finally {
+      Files.deleteIfExists(moto.dockerConfig().resolve("config.json"));
+      DockerImages.run(List.of("docker", "rmi", pinned));
     }
   }
 
