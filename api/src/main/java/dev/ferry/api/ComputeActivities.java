@@ -9,7 +9,10 @@ import io.temporal.activity.ActivityInterface;
 @ActivityInterface
 public interface ComputeActivities {
 
-  /** Fills defaults from the orchestrator's configuration and rejects a spec no provider takes. */
+  /**
+   * Fills defaults from the orchestrator's configuration, rejects a spec no provider takes, and
+   * pins the image to the exact one every attempt of the run will use.
+   */
   ComputeSpec resolve(ComputeSpec spec);
 
   /** Get-or-create by {@code request.name()}: a retried call never makes a second resource. */

@@ -15,6 +15,8 @@ import java.util.List;
  * @param phaseSince when the current phase began
  * @param attempts attempts that have ended
  * @param failure why the run failed; null unless it did
+ * @param image the image every attempt runs, pinned when the run started; null before that or when
+ *     the provider runs no image
  */
 public record RunStatus(
     RunPhase phase,
@@ -25,9 +27,34 @@ public record RunStatus(
     Instant startedAt,
     Instant phaseSince,
     List<AttemptSummary> attempts,
-    String failure) {
+    String failure,
+    String image) {
 
   public RunStatus {
     attempts = attempts == null ? List.of() : List.copyOf(attempts);
+  }
+
+  /** A status that names no image. */
+  public RunStatus(
+      RunPhase phase,
+      int attempt,
+      int maxAttempts,
+      ComputeHandle compute,
+      Progress progress,
+      Instant startedAt,
+      Instant phaseSince,
+      List<AttemptSummary> attempts,
+      String failure) {
+    this(
+        phase,
+        attempt,
+        maxAttempts,
+        compute,
+        progress,
+        startedAt,
+        phaseSince,
+        attempts,
+        failure,
+        null);
   }
 }

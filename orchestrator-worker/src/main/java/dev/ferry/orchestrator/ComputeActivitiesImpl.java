@@ -46,8 +46,13 @@ public final class ComputeActivitiesImpl implements ComputeActivities {
           if (resolved.image() == null && defaults.image() != null) {
             resolved = resolved.withImage(defaults.image());
           }
-          providers.get(resolved.provider()).validate(resolved);
-          return resolved;
+          ComputeProvider provider = providers.get(resolved.provider());
+          provider.validate(resolved);
+          // Pinned once here, in an activity: the result is in history, so every attempt of the
+          // run (and every replay) uses this exact image even if its tag moves.
+          return resolved.image() == null
+              ? resolved
+              : resolved.withImage(provider.pinImage(resolved.image()));
         });
   }
 

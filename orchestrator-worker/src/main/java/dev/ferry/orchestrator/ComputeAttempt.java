@@ -87,7 +87,9 @@ final class ComputeAttempt {
       receipt = tearDown();
     }
     return new Ended(
-        end, new AttemptSummary(task.attempt(), handle, end.outcome(), end.detail(), receipt));
+        end,
+        new AttemptSummary(
+            task.attempt(), handle, end.outcome(), end.detail(), receipt, request.spec().image()));
   }
 
   private AttemptEnd provisionAndRun() {

@@ -20,12 +20,17 @@ final class RunTracker {
   private ComputeHandle compute;
   private Progress progress;
   private String failure;
+  private String image;
   private final List<AttemptSummary> attempts = new ArrayList<>();
 
   RunTracker(Instant startedAt, int maxAttempts) {
     this.startedAt = startedAt;
     this.phaseSince = startedAt;
     this.maxAttempts = maxAttempts;
+  }
+
+  void imageResolved(String pinned) {
+    image = pinned;
   }
 
   void attemptStarted(int number, ComputeHandle handle, Instant at) {
@@ -68,7 +73,16 @@ final class RunTracker {
 
   RunStatus snapshot() {
     return new RunStatus(
-        phase, attempt, maxAttempts, compute, progress, startedAt, phaseSince, attempts, failure);
+        phase,
+        attempt,
+        maxAttempts,
+        compute,
+        progress,
+        startedAt,
+        phaseSince,
+        attempts,
+        failure,
+        image);
   }
 
   private void enter(RunPhase next, Instant at) {

@@ -66,6 +66,7 @@ public class RunWorkflowImpl implements RunWorkflow {
     validate(request);
     RunStubs stubs = RunStubs.forRun(request.timeouts());
     ComputeSpec spec = resolve(stubs, request.compute());
+    tracker.imageResolved(spec.image());
     WorkflowInfo info = Workflow.getInfo();
     JsonNode checkpoint = null;
     for (int attempt = 1; attempt <= request.maxComputeAttempts(); attempt++) {

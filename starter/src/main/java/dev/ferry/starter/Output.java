@@ -53,6 +53,9 @@ final class Output {
     List<String> lines = new ArrayList<>();
     lines.add(workflowId + " " + progress(status));
     lines.add("started " + status.startedAt() + ", in this phase since " + status.phaseSince());
+    if (status.image() != null) {
+      lines.add("image " + status.image());
+    }
     status.attempts().forEach(a -> lines.add("  " + attempt(a)));
     return String.join(System.lineSeparator(), lines);
   }
@@ -79,6 +82,9 @@ final class Output {
       line.append(attempt.compute().name());
     }
     line.append(" (").append(attempt.detail()).append(')');
+    if (attempt.image() != null) {
+      line.append("; image ").append(attempt.image());
+    }
     TeardownReceipt receipt = attempt.teardown();
     if (receipt == null) {
       line.append("; no teardown receipt");

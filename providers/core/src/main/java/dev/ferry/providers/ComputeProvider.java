@@ -44,6 +44,23 @@ public interface ComputeProvider {
   }
 
   /**
+   * The reference every attempt of a run uses instead of {@code image}: resolved once, when the run
+   * starts, to one exact image, so that a tag moved mid-run cannot change the code a resumed run
+   * executes. A reference that is already pinned ({@code @sha256:...}) is returned as it is.
+   *
+   * <p>By default the registry's digest ({@code REGISTRY/REPOSITORY@sha256:...}, through the
+   * registry HTTP API with the Docker config's credentials). The reference is kept as it is, with a
+   * warning, and the platform pulls the tag, when the registry cannot be reached, or when the
+   * reference names no registry (Docker Hub) and the Docker config holds no Docker Hub login.
+   *
+   * @throws ProviderException.Auth when the registry refuses the credentials
+   * @throws ProviderException.InvalidSpec when the registry has no such image
+   */
+  default String pinImage(String image) {
+    return ImagePinning.pinOrKeep(image);
+  }
+
+  /**
    * Creates the resource named {@code request.name()}, or returns the one that already exists.
    *
    * <p>The request's environment already holds everything the worker needs, secrets included.

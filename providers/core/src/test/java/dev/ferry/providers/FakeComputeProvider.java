@@ -98,6 +98,12 @@ public final class FakeComputeProvider implements ComputeProvider {
     return id;
   }
 
+  /** Pins nothing: the fake runs no image and asks no registry. */
+  @Override
+  public String pinImage(String image) {
+    return image;
+  }
+
   /** Makes the fake reject specs without an image, as providers that run images do. */
   public FakeComputeProvider requireImage() {
     this.requiresImage = true;

@@ -49,8 +49,10 @@ public final class MotoServer {
 
   private final Process process;
   private final URI endpoint;
+  private final Path dockerConfig;
 
-  private MotoServer(Process process, URI endpoint) {
+  private MotoServer(Process process, URI endpoint, Path dockerConfig) {
+    this.dockerConfig = dockerConfig;
     this.process = process;
     this.endpoint = endpoint;
   }
@@ -73,6 +75,14 @@ public final class MotoServer {
   /** The endpoint every AWS client of the tests talks to. */
   public URI endpoint() {
     return endpoint;
+  }
+
+  /**
+   * The Docker config directory ({@code DOCKER_CONFIG}) moto's engine client reads registry logins
+   * from when it pulls a job's image; it holds none until a test writes a {@code config.json}.
+   */
+  public Path dockerConfig() {
+    return dockerConfig;
   }
 
   /** The environment that points Ferry's aws-batch provider at this server. */
@@ -118,8 +128,10 @@ public final class MotoServer {
     int port = freePort();
     Path log = Path.of("target", "moto-server.log").toAbsolutePath();
     Process process;
+    Path dockerConfig;
     try {
       Files.createDirectories(log.getParent());
+      dockerConfig = Files.createTempDirectory("ferry-moto-docker-config");
       ProcessBuilder builder =
           new ProcessBuilder(server.toString(), "-H", "127.0.0.1", "-p", String.valueOf(port))
               .redirectErrorStream(true)
@@ -129,12 +141,14 @@ public final class MotoServer {
       builder.environment().put("AWS_ACCESS_KEY_ID", "testing");
       builder.environment().put("AWS_SECRET_ACCESS_KEY", "testing");
       builder.environment().put("AWS_DEFAULT_REGION", REGION);
+      // Where its docker client finds logins for a job image it must pull (none by default).
+      builder.environment().put("DOCKER_CONFIG", dockerConfig.toString());
       process = builder.start();
     } catch (IOException e) {
       throw new MissingInfrastructure("moto_server at " + server + " (" + e.getMessage() + ")");
     }
     URI endpoint = URI.create("http://127.0.0.1:" + port);
-    MotoServer moto = new MotoServer(process, endpoint);
+    MotoServer moto = new MotoServer(process, endpoint, dockerConfig);
     Runtime.getRuntime().addShutdownHook(new Thread(moto::shutDown));
     awaitUp(process, endpoint, log);
     moto.createQueue();
@@ -160,6 +174,12 @@ public final class MotoServer {
       System.err.println("could not end moto's jobs: " + e);
     }
     stop(process);
+    try {
+      Files.deleteIfExists(dockerConfig.resolve("config.json"));
+      Files.deleteIfExists(dockerConfig);
+    } catch (IOException e) {
+      System.err.println("could not remove " + dockerConfig + ": " + e);
+    }
   }
 
   /** moto's ListJobs without a filter returns jobs in every status. */

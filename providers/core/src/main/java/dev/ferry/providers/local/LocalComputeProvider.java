@@ -60,6 +60,12 @@ public final class LocalComputeProvider implements ComputeProvider {
     return ID;
   }
 
+  /** A child JVM runs no image, so there is nothing to pin and no registry to ask. */
+  @Override
+  public String pinImage(String image) {
+    return image;
+  }
+
   @Override
   public ComputeHandle provision(ProvisionRequest request) {
     synchronized (lock(request.name())) {

@@ -28,6 +28,16 @@ class ImageReferenceTest {
   }
 
   @Test
+  void takesTheReferenceARunPinnedInDigitalOceansRegistry() {
+    String digest = "sha256:" + "0a".repeat(32);
+
+    assertThat(ImageReference.parse("registry.digitalocean.com/ferry/external-worker@" + digest))
+        .isEqualTo(new ImageReference("DOCR", null, "external-worker", null, digest));
+    assertThat(CloudInit.registryHost("registry.digitalocean.com/ferry/external-worker@" + digest))
+        .isEqualTo("registry.digitalocean.com");
+  }
+
+  @Test
   void refusesARegistryAppPlatformCannotPullFrom() {
     assertThatThrownBy(() -> ImageReference.parse("127.0.0.1:5000/ferry/worker:1"))
         .hasMessageContaining("127.0.0.1:5000")

@@ -16,6 +16,9 @@ import dev.ferry.api.TeardownReceipt;
 import dev.ferry.providers.ComputeProvider;
 import dev.ferry.providers.LabelSelector;
 import dev.ferry.providers.ProviderException;
+import dev.ferry.providers.registry.ImageName;
+import dev.ferry.providers.registry.RegistryClient;
+import dev.ferry.providers.registry.RegistryCredentials;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,14 +53,22 @@ public final class DockerComputeProvider implements ComputeProvider, AutoCloseab
   private final DockerSettings settings;
   private final DockerErrors errors;
   private final DockerImages images;
+  private final RegistryClient registry;
   private volatile Integer engineCpus;
 
   /** A provider that owns {@code client} and closes it in {@link #close()}. */
   DockerComputeProvider(DockerClient client, DockerSettings settings) {
+    this(client, settings, RegistryCredentials.fromEnvironment(System.getenv()));
+  }
+
+  /** A provider that pulls with the logins of {@code credentials}. */
+  DockerComputeProvider(
+      DockerClient client, DockerSettings settings, RegistryCredentials credentials) {
     this.client = client;
     this.settings = settings;
     this.errors = new DockerErrors(settings.dockerHost().toString());
-    this.images = new DockerImages(client, errors, PULL_TIMEOUT);
+    this.registry = new RegistryClient(credentials);
+    this.images = new DockerImages(client, errors, PULL_TIMEOUT, credentials);
   }
 
   /** Whether the engine has this image already, without pulling it. */
@@ -96,6 +107,40 @@ public final class DockerComputeProvider implements ComputeProvider, AutoCloseab
               + " has only "
               + engineCpus()
               + " CPUs");
+    }
+  }
+
+  /**
+   * The registry's digest when the reference names a registry; an image only this engine has (no
+   * registry named, or the registry unreachable) is pinned to its repo digest here, else its image
+   * id, so that a re-tag on the engine cannot change it either.
+   */
+  @Override
+  public String pinImage(String image) {
+    ImageName name;
+    try {
+      name = ImageName.parse(image);
+    } catch (IllegalArgumentException e) {
+      throw new ProviderException.InvalidSpec(e.getMessage(), e);
+    }
+    if (name.pinned()) {
+      return image;
+    }
+    if (!name.explicitRegistry()) {
+      Optional<String> local = images.localPin(image);
+      if (local.isPresent()) {
+        return local.get();
+      }
+    }
+    try {
+      return registry.pin(image);
+    } catch (ProviderException.Unavailable e) {
+      Optional<String> local = images.localPin(image);
+      if (local.isEmpty()) {
+        throw e;
+      }
+      log.warn("{}; using the engine's copy of {}: {}", e.getMessage(), image, local.get());
+      return local.get();
     }
   }
 

@@ -1,11 +1,18 @@
 package dev.ferry.providers.docker;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectImageResponse;
+import com.github.dockerjava.api.command.PullImageCmd;
 import com.github.dockerjava.api.command.PullImageResultCallback;
-import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.AuthConfig;
+import com.github.dockerjava.api.model.PullResponseItem;
 import dev.ferry.providers.ProviderException;
+import dev.ferry.providers.registry.ImageName;
+import dev.ferry.providers.registry.RegistryCredentials;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,9 +25,12 @@ final class DockerImages {
   private final DockerClient client;
   private final DockerErrors errors;
   private final Duration pullTimeout;
+  private final RegistryCredentials logins;
 
-  DockerImages(DockerClient client, DockerErrors errors, Duration pullTimeout) {
+  DockerImages(
+      DockerClient client, DockerErrors errors, Duration pullTimeout, RegistryCredentials logins) {
     this.client = client;
+    this.logins = logins;
     this.errors = errors;
     this.pullTimeout = pullTimeout;
   }
@@ -35,6 +45,27 @@ final class DockerImages {
     } catch (RuntimeException e) {
       throw errors.translate("inspecting image " + image, e);
     }
+  }
+
+  /**
+   * What pins {@code image} on this engine alone: the repo digest the engine recorded for its
+   * repository (when it was pulled or pushed), else its image id; empty when it is not here.
+   */
+  Optional<String> localPin(String image) {
+    InspectImageResponse found;
+    try {
+      found = client.inspectImageCmd(image).exec();
+    } catch (NotFoundException e) {
+      return Optional.empty();
+    } catch (RuntimeException e) {
+      throw errors.translate("inspecting image " + image, e);
+    }
+    String repository = withoutTag(image);
+    List<String> repoDigests = found.getRepoDigests() == null ? List.of() : found.getRepoDigests();
+    return repoDigests.stream()
+        .filter(d -> d.startsWith(repository + "@"))
+        .findFirst()
+        .or(() -> Optional.ofNullable(found.getId()));
   }
 
   /**
@@ -57,10 +88,10 @@ final class DockerImages {
   private void pull(String image) {
     boolean done;
     try {
+      PullImageCmd pull = client.pullImageCmd(withTag(image));
+      login(image).ifPresent(pull::withAuthConfig);
       done =
-          client
-              .pullImageCmd(withTag(image))
-              .exec(new PullImageResultCallback())
+          pull.exec(new ProgressAtDebug())
               .awaitCompletion(pullTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -69,9 +100,7 @@ final class DockerImages {
       if (DockerErrors.isConnectionProblem(e)) {
         throw errors.translate("pulling image " + image, e);
       }
-      String reason = e instanceof DockerException docker ? DockerErrors.reason(docker) : "" + e;
-      throw new ProviderException.InvalidSpec(
-          "image " + image + " is not on this engine and could not be pulled: " + reason, e);
+      throw PullFailures.translate(image, e);
     }
     if (!done) {
       // Retryable: layers that finished downloading stay on the engine for the next attempt.
@@ -79,6 +108,49 @@ final class DockerImages {
           "image " + image + " is still not pulled after " + pullTimeout, null);
     }
     log.info("pulled image {}", image);
+  }
+
+  private Optional<AuthConfig> login(String image) {
+    ImageName name;
+    try {
+      name = ImageName.parse(image);
+    } catch (IllegalArgumentException e) {
+      throw new ProviderException.InvalidSpec(e.getMessage(), e);
+    }
+    Optional<RegistryCredentials.Login> login;
+    try {
+      login = logins.forImage(name);
+    } catch (IllegalStateException e) {
+      throw new ProviderException.Auth("pulling image " + image + ": " + e.getMessage(), e);
+    }
+    return login.map(
+        l ->
+            new AuthConfig()
+                .withRegistryAddress(name.registry())
+                .withUsername(l.username())
+                .withPassword(l.password()));
+  }
+
+  /** Pull progress is noise at info; one line there says the pull started, one that it ended. */
+  private static final class ProgressAtDebug extends PullImageResultCallback {
+    @Override
+    public void onNext(PullResponseItem item) {
+      if (log.isDebugEnabled() && item.getStatus() != null) {
+        log.debug(
+            "pull {} {} {}",
+            item.getId() == null ? "" : item.getId(),
+            item.getStatus(),
+            item.getProgress() == null ? "" : item.getProgress());
+      }
+      super.onNext(item);
+    }
+  }
+
+  static String withoutTag(String image) {
+    int at = image.indexOf('@');
+    String rest = at >= 0 ? image.substring(0, at) : image;
+    int colon = rest.lastIndexOf(':');
+    return colon > rest.lastIndexOf('/') ? rest.substring(0, colon) : rest;
   }
 
   /** A reference without a tag or digest would make the engine pull every tag of the image. */

@@ -202,13 +202,14 @@ class DockerComputeProviderTest extends ComputeProviderContract {
   }
 
   @Test
-  void rejectsAnImageItCannotPullAndLeavesNothingBehind() {
+  void anImageWhoseRegistryIsUnreachableIsRetryableAndLeavesNothingBehind() {
     ProvisionRequest request =
         request("missing", "wf-missing")
             .withSpec(longRunningSpec().withImage(MISSING_IMAGE).withProvider("docker"));
 
     assertThatThrownBy(() -> provision(request))
-        .isInstanceOf(ProviderException.InvalidSpec.class)
+        .isInstanceOf(ProviderException.Unavailable.class)
+        .hasMessageContaining("connection refused")
         .hasMessageContaining("image " + MISSING_IMAGE + " is not on this engine")
         .hasMessageContaining("could not be pulled");
     assertThatThrownBy(() -> DockerTestEngine.client().inspectContainerCmd(request.name()).exec())
