@@ -26,6 +26,12 @@ final class WorkerEnvironment {
             passed.put(key, value);
           }
         });
+    // The pr-check workload clones private repositories with this token.
+    String gitToken =
+        orchestratorEnv.getOrDefault("FERRY_GIT_TOKEN", orchestratorEnv.get("GITHUB_TOKEN"));
+    if (gitToken != null && !gitToken.isBlank()) {
+      passed.put("FERRY_GIT_TOKEN", gitToken);
+    }
     this.secrets = Map.copyOf(passed);
   }
 
