@@ -59,7 +59,13 @@ public final class Orchestrator implements AutoCloseable {
       WorkflowClient client = WorkflowClient.newInstance(stubs, profile.toWorkflowClientOptions());
       WorkerFactory factory = WorkerFactory.newInstance(client);
       Worker worker = factory.newWorker(TaskQueues.ORCHESTRATOR);
-      worker.registerWorkflowImplementationTypes(workflowOptions(), RunWorkflowImpl.class);
+      worker.registerWorkflowImplementationTypes(
+          workflowOptions(),
+          RunWorkflowImpl.class,
+          PullRequestWorkflowImpl.class,
+          PullRequestCoordinatorImpl.class);
+      GitHubSettings github = GitHubSettings.fromEnvironment(config.env());
+      worker.registerActivitiesImplementations(new GitHubStatuses(github));
       worker.registerActivitiesImplementations(
           new ComputeActivitiesImpl(
               providers,
@@ -73,6 +79,11 @@ public final class Orchestrator implements AutoCloseable {
           config.clientAddress(),
           config.namespace(),
           config.defaults().provider());
+      if (github.token() == null) {
+        log.info("no GITHUB_TOKEN: commit statuses are logged, not sent to GitHub");
+      } else {
+        log.info("commit statuses go to {}", github.apiUrl());
+      }
       return new Orchestrator(embedded, stubs, client, factory);
     } catch (RuntimeException e) {
       if (embedded != null) {
