@@ -103,6 +103,16 @@ public final class Orchestrator implements AutoCloseable {
         .build();
   }
 
+  /** The HTTP API's endpoints, served by this orchestrator's client. */
+  java.util.List<HttpApi.Routes> httpRoutes(java.util.Map<String, String> env) {
+    GitHubSettings github = GitHubSettings.fromEnvironment(env);
+    if (github.webhookSecret() == null) {
+      log.info("no GITHUB_WEBHOOK_SECRET: POST /github/webhook answers 401 to every delivery");
+    }
+    return java.util.List.of(
+        new RunRoutes(client), new PullRequestRoutes(client, github.webhookSecret()));
+  }
+
   public WorkflowClient client() {
     return client;
   }
