@@ -24,12 +24,15 @@ public final class Orchestrator implements AutoCloseable {
   private final WorkflowServiceStubs stubs;
   private final WorkflowClient client;
   private final WorkerFactory factory;
+  private final CallbackTokens callbacks;
 
   private Orchestrator(
       EmbeddedTemporal embedded,
       WorkflowServiceStubs stubs,
       WorkflowClient client,
-      WorkerFactory factory) {
+      WorkerFactory factory,
+      CallbackTokens callbacks) {
+    this.callbacks = callbacks;
     this.embedded = embedded;
     this.stubs = stubs;
     this.client = client;
@@ -66,12 +69,16 @@ public final class Orchestrator implements AutoCloseable {
           PullRequestCoordinatorImpl.class);
       GitHubSettings github = GitHubSettings.fromEnvironment(config.env());
       worker.registerActivitiesImplementations(new GitHubStatuses(github));
+      CallbackTokens callbacks = CallbackTokens.fromEnvironment(config.env());
       worker.registerActivitiesImplementations(
           new ComputeActivitiesImpl(
               providers,
               config.defaults(),
               new WorkerEnvironment(
-                  config.externalTemporalAddress(), config.namespace(), config.env())));
+                  config.externalTemporalAddress(), config.namespace(), config.env(), callbacks)));
+      factory
+          .newWorker(TaskQueues.CALLBACKS)
+          .registerActivitiesImplementations(new CallbackWorkloadActivity());
       factory.start();
       log.info(
           "orchestrator polling {} on {} (namespace {}), default provider {}",
@@ -84,7 +91,7 @@ public final class Orchestrator implements AutoCloseable {
       } else {
         log.info("commit statuses go to {}", github.apiUrl());
       }
-      return new Orchestrator(embedded, stubs, client, factory);
+      return new Orchestrator(embedded, stubs, client, factory, callbacks);
     } catch (RuntimeException e) {
       if (embedded != null) {
         embedded.close();
@@ -110,7 +117,9 @@ public final class Orchestrator implements AutoCloseable {
       log.info("no GITHUB_WEBHOOK_SECRET: POST /github/webhook answers 401 to every delivery");
     }
     return java.util.List.of(
-        new RunRoutes(client), new PullRequestRoutes(client, github.webhookSecret()));
+        new RunRoutes(client),
+        new PullRequestRoutes(client, github.webhookSecret()),
+        new CallbackRoutes(client, callbacks));
   }
 
   public WorkflowClient client() {

@@ -2,6 +2,7 @@ package dev.ferry.orchestrator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.ComputeSpec;
+import dev.ferry.api.ExecutionMode;
 import dev.ferry.api.PullRequestStatus;
 import dev.ferry.api.PullRequestWorkflow;
 import dev.ferry.api.RunRequest;
@@ -42,6 +43,7 @@ final class RunRoutes implements HttpApi.Routes {
           "run_timeout",
           "heartbeat_timeout",
           "attempts",
+          "mode",
           "id");
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,200}");
 
@@ -83,9 +85,11 @@ final class RunRoutes implements HttpApi.Routes {
                   body.duration("run_timeout"),
                   body.duration("heartbeat_timeout")),
               body.integer("attempts", false),
-              null,
+              mode(body.optionalText("mode")),
               null);
-      Workload.parse(request.workload(), request.input());
+      if (request.mode() == ExecutionMode.WORKER) {
+        Workload.parse(request.workload(), request.input());
+      }
     } catch (IllegalArgumentException e) {
       String message = e.getMessage();
       String field =
@@ -113,6 +117,16 @@ final class RunRoutes implements HttpApi.Routes {
       throw new BadRequest(409, "id", "a run with id '" + workflowId + "' is already running");
     }
     HttpApi.accepted(ctx, workflowId);
+  }
+
+  private static ExecutionMode mode(String mode) {
+    if (mode == null || mode.equals("worker")) {
+      return ExecutionMode.WORKER;
+    }
+    if (mode.equals("callback")) {
+      return ExecutionMode.CALLBACK;
+    }
+    throw BadRequest.field("mode", "mode must be worker or callback, was '" + mode + "'");
   }
 
   private void show(Context ctx) {
