@@ -35,8 +35,13 @@ record PullRequestVerdict(CommitState state, String description) {
     return new PullRequestVerdict(CommitState.FAILURE, prefix + current.output().summary() + times);
   }
 
+  /** {@code 0.4s}, {@code 12.0s}, {@code 3m05s}: short enough for a 140-character status. */
   static String seconds(Duration duration) {
-    long s = Math.round(duration.toMillis() / 1000.0);
-    return s < 60 ? s + "s" : (s / 60) + "m" + String.format("%02d", s % 60) + "s";
+    long millis = duration.toMillis();
+    if (millis < 60_000) {
+      return String.format(java.util.Locale.ROOT, "%.1fs", millis / 1000.0);
+    }
+    long s = Math.round(millis / 1000.0);
+    return (s / 60) + "m" + String.format(java.util.Locale.ROOT, "%02d", s % 60) + "s";
   }
 }
