@@ -54,15 +54,18 @@ final class WorkerEnvironment {
    * URL it reports to, made here so that the signing secret never reaches workflow history.
    */
   Map<String, String> forRequest(dev.ferry.api.ProvisionRequest request) {
-    Map<String, String> env = forQueue(request.spec().env(), request.taskQueue());
-    if (dev.ferry.api.TaskQueues.CALLBACKS.equals(request.taskQueue())) {
-      env.put(
-          "FERRY_CALLBACK_URL",
-          callbacks.url(
-              request.labels().get(dev.ferry.api.Labels.WORKFLOW_ID),
-              request.labels().get(dev.ferry.api.Labels.RUN_ID),
-              Integer.parseInt(request.labels().get(dev.ferry.api.Labels.ATTEMPT))));
+    if (!dev.ferry.api.TaskQueues.CALLBACKS.equals(request.taskQueue())) {
+      return forQueue(request.spec().env(), request.taskQueue());
     }
+    // Callback compute runs any image and is no Temporal worker: it gets its callback URL and
+    // none of the Temporal connection or its secrets, and no queue a stray worker could poll.
+    Map<String, String> env = new HashMap<>(request.spec().env());
+    env.put(
+        "FERRY_CALLBACK_URL",
+        callbacks.url(
+            request.labels().get(dev.ferry.api.Labels.WORKFLOW_ID),
+            request.labels().get(dev.ferry.api.Labels.RUN_ID),
+            Integer.parseInt(request.labels().get(dev.ferry.api.Labels.ATTEMPT))));
     return env;
   }
 

@@ -47,6 +47,8 @@ class CallbackModeTest {
           TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
   private final HttpClient http = HttpClient.newHttpClient();
   private final Map<String, String> callbackUrls = new ConcurrentHashMap<>();
+  private final List<Map<String, String>> computeEnvs =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
   private HttpApi api;
   private int port;
 
@@ -65,7 +67,8 @@ class CallbackModeTest {
         new ComputeActivitiesImpl(
             ProviderRegistry.of(fake),
             new ComputeDefaults("fake", null),
-            new WorkerEnvironment("127.0.0.1:7233", "default", Map.of(), tokens)));
+            new WorkerEnvironment(
+                "127.0.0.1:7233", "default", Map.of("TEMPORAL_API_KEY", "s3cret"), tokens)));
     env.newWorker(TaskQueues.CALLBACKS)
         .registerActivitiesImplementations(new CallbackWorkloadActivity());
     env.start();
@@ -98,6 +101,7 @@ class CallbackModeTest {
           callbackUrls.put(
               request.labels().get(dev.ferry.api.Labels.WORKFLOW_ID),
               request.spec().env().get("FERRY_CALLBACK_URL"));
+          computeEnvs.add(request.spec().env());
           ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
           builder.environment().putAll(request.spec().env());
           builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
@@ -136,6 +140,16 @@ class CallbackModeTest {
         .startsWith("http://127.0.0.1:" + port + "/callbacks/")
         .doesNotContain("+", "=")
         .satisfies(url -> assertThat(url.substring(url.lastIndexOf('/') + 1)).doesNotContain("/"));
+    assertThat(computeEnvs)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e).containsEntry("FERRY_WORKLOAD", "example");
+              assertThat(e).containsEntry("FERRY_INPUT", "{\"n\":1}");
+              assertThat(e)
+                  .as("no Temporal connection, secrets or queue for callback compute")
+                  .doesNotContainKeys("TEMPORAL_API_KEY", "TEMPORAL_ADDRESS", "FERRY_TASK_QUEUE");
+            });
   }
 
   @Test
