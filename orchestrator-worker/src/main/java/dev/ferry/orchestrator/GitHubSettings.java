@@ -8,8 +8,8 @@ import java.util.Map;
  * @param apiUrl {@code GITHUB_API_URL}, default {@value #DEFAULT_API_URL}
  * @param token {@code GITHUB_TOKEN}; null to log commit statuses instead of setting them
  * @param webhookSecret {@code GITHUB_WEBHOOK_SECRET}; null to refuse every webhook
- * @param publicUrl {@code FERRY_PUBLIC_URL}, where links in statuses point; default the HTTP API on
- *     loopback
+ * @param publicUrl {@code FERRY_PUBLIC_URL}, where links in statuses and callback URLs point;
+ *     default the HTTP API on loopback
  */
 record GitHubSettings(String apiUrl, String token, String webhookSecret, String publicUrl) {
 
@@ -21,7 +21,15 @@ record GitHubSettings(String apiUrl, String token, String webhookSecret, String 
         trimSlash(orDefault(env.get("GITHUB_API_URL"), DEFAULT_API_URL)),
         blankToNull(env.get("GITHUB_TOKEN")),
         blankToNull(env.get("GITHUB_WEBHOOK_SECRET")),
-        trimSlash(orDefault(env.get("FERRY_PUBLIC_URL"), DEFAULT_PUBLIC_URL)));
+        trimSlash(orDefault(env.get("FERRY_PUBLIC_URL"), defaultPublicUrl(env))));
+  }
+
+  /** The HTTP API on loopback, at {@code FERRY_HTTP_PORT} when that names a port. */
+  private static String defaultPublicUrl(Map<String, String> env) {
+    String port = env.get("FERRY_HTTP_PORT");
+    return port != null && port.strip().matches("[1-9][0-9]{0,4}")
+        ? "http://127.0.0.1:" + port.strip()
+        : DEFAULT_PUBLIC_URL;
   }
 
   private static String orDefault(String value, String fallback) {
