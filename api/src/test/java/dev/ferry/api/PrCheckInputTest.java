@@ -31,6 +31,16 @@ class PrCheckInputTest {
   }
 
   @Test
+  void acceptsPlainHttpOnlyOnLoopback() {
+    assertThat(new PrCheckInput("http://127.0.0.1:8080/r.git", SHA, null, null).cloneUrl())
+        .isEqualTo("http://127.0.0.1:8080/r.git");
+    assertThatThrownBy(() -> new PrCheckInput("http://example.com/r.git", SHA, null, null))
+        .hasMessageContaining("http:// only on loopback");
+    assertThatThrownBy(() -> new PrCheckInput("http://127.0.0.1.evil.example/r", SHA, null, null))
+        .hasMessageContaining("http:// only on loopback");
+  }
+
+  @Test
   void rejectsAShortSha() {
     assertThatThrownBy(() -> new PrCheckInput("https://example.com/r.git", "abc123", null, null))
         .hasMessageContaining("sha must be a full 40-character");
