@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 
 /**
@@ -16,6 +18,8 @@ final class GitCheckout {
 
   /** The variable holding a token for private repositories over https. */
   static final String TOKEN = "FERRY_GIT_TOKEN";
+
+  static final String PULL_HEADS = "+refs/pull/*/head:refs/remotes/origin/pull/*";
 
   private final String token;
 
@@ -36,6 +40,16 @@ final class GitCheckout {
           new UsernamePasswordCredentialsProvider("x-access-token", token));
     }
     try (Git git = clone.call()) {
+      if (!git.getRepository().getObjectDatabase().has(ObjectId.fromString(sha))) {
+        // A pull request's head from a fork is on no branch of the base repository: GitHub keeps
+        // it under refs/pull/N/head, which a clone does not fetch.
+        var fetch = git.fetch().setRefSpecs(new RefSpec(PULL_HEADS));
+        if (token != null && url.startsWith("https://")) {
+          fetch.setCredentialsProvider(
+              new UsernamePasswordCredentialsProvider("x-access-token", token));
+        }
+        fetch.call();
+      }
       // A hard reset fills the empty index and working tree of a no-checkout clone in one go.
       git.reset().setMode(org.eclipse.jgit.api.ResetCommand.ResetType.HARD).setRef(sha).call();
       if (!sha.equals(git.getRepository().resolve("HEAD").getName())) {

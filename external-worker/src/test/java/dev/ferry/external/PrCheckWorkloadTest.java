@@ -73,6 +73,23 @@ class PrCheckWorkloadTest {
   }
 
   @Test
+  void findsAPullRequestHeadThatIsOnNoBranch() throws Exception {
+    commit(repo, Map.of(".ferry/check", "cat state", "state", "main"));
+    String forkHead;
+    try (Git git = Git.open(repo.toFile())) {
+      git.checkout().setCreateBranch(true).setName("fork").call();
+      forkHead = commit(repo, Map.of("state", "from-fork"));
+      git.checkout().setName("main").call();
+      var update = git.getRepository().updateRef("refs/pull/7/head");
+      update.setNewObjectId(org.eclipse.jgit.lib.ObjectId.fromString(forkHead));
+      update.update();
+      git.branchDelete().setBranchNames("fork").setForce(true).call();
+    }
+
+    assertThat(check(forkHead, null, null).tail()).containsExactly("from-fork");
+  }
+
+  @Test
   void aFailingCheckIsAResultWithItsExitCodeNotAFailure() throws Exception {
     String sha = commit(repo, Map.of(".ferry/check", "echo broken; exit 3"));
 
