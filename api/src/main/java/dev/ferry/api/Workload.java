@@ -9,9 +9,11 @@ import java.util.stream.Collectors;
 /** The built-in workloads, each with the record its input must fit. */
 public enum Workload {
   PRIMES("primes", PrimesInput.class),
-  SHELL("shell", ShellInput.class);
+  SHELL("shell", ShellInput.class),
+  PR_CHECK("pr-check", PrCheckInput.class);
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule());
 
   private final String id;
   private final Class<? extends Record> inputType;

@@ -16,7 +16,7 @@ class WorkloadTest {
     assertThat(Workload.byId("primes")).contains(Workload.PRIMES);
     assertThat(Workload.byId("shell")).contains(Workload.SHELL);
     assertThat(Workload.byId("bitcoin")).isEmpty();
-    assertThat(Workload.knownIds()).isEqualTo("primes, shell");
+    assertThat(Workload.knownIds()).isEqualTo("primes, shell, pr-check");
     assertThat(Workload.PRIMES.inputType()).isEqualTo(PrimesInput.class);
   }
 
@@ -33,7 +33,7 @@ class WorkloadTest {
   void namesTheKnownWorkloadsWhenTheIdIsUnknown() {
     assertThatThrownBy(() -> Workload.parse("bitcoin", NODES.objectNode()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("unknown workload 'bitcoin'; known workloads: primes, shell");
+        .hasMessage("unknown workload 'bitcoin'; known workloads: primes, shell, pr-check");
   }
 
   @Test

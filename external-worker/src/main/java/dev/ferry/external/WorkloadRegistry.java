@@ -17,9 +17,15 @@ public final class WorkloadRegistry {
     this.runners = Collections.unmodifiableMap(runners);
   }
 
-  /** The workloads every Ferry client can name: {@code primes} and {@code shell}. */
+  /**
+   * The workloads every Ferry client can name: {@code primes}, {@code shell} and {@code pr-check},
+   * the last with the git token from this process's environment.
+   */
   public static WorkloadRegistry builtIns() {
-    return of(new PrimesWorkload(), new ShellWorkload());
+    return of(
+        new PrimesWorkload(),
+        new ShellWorkload(),
+        new PrCheckWorkload(new GitCheckout(System.getenv(GitCheckout.TOKEN))));
   }
 
   /**

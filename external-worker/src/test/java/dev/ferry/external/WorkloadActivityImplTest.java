@@ -95,7 +95,7 @@ class WorkloadActivityImplTest {
         () -> activity.run(task("nope", JSON.createObjectNode(), null)),
         failure -> {
           assertThat(failure.getOriginalMessage())
-              .isEqualTo("unknown workload 'nope'; known workloads: primes, shell");
+              .isEqualTo("unknown workload 'nope'; known workloads: primes, shell, pr-check");
         });
   }
 

@@ -61,10 +61,7 @@ public final class ComputeActivitiesImpl implements ComputeActivities {
     return translated(
         () -> {
           ComputeProvider provider = providers.get(request.spec().provider());
-          ComputeSpec withWorkerEnv =
-              request
-                  .spec()
-                  .withEnv(workerEnvironment.forQueue(request.spec().env(), request.taskQueue()));
+          ComputeSpec withWorkerEnv = request.spec().withEnv(workerEnvironment.forRequest(request));
           return provider.provision(request.withSpec(withWorkerEnv));
         });
   }

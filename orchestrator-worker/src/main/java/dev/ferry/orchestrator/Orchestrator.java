@@ -24,12 +24,15 @@ public final class Orchestrator implements AutoCloseable {
   private final WorkflowServiceStubs stubs;
   private final WorkflowClient client;
   private final WorkerFactory factory;
+  private final CallbackTokens callbacks;
 
   private Orchestrator(
       EmbeddedTemporal embedded,
       WorkflowServiceStubs stubs,
       WorkflowClient client,
-      WorkerFactory factory) {
+      WorkerFactory factory,
+      CallbackTokens callbacks) {
+    this.callbacks = callbacks;
     this.embedded = embedded;
     this.stubs = stubs;
     this.client = client;
@@ -59,13 +62,23 @@ public final class Orchestrator implements AutoCloseable {
       WorkflowClient client = WorkflowClient.newInstance(stubs, profile.toWorkflowClientOptions());
       WorkerFactory factory = WorkerFactory.newInstance(client);
       Worker worker = factory.newWorker(TaskQueues.ORCHESTRATOR);
-      worker.registerWorkflowImplementationTypes(workflowOptions(), RunWorkflowImpl.class);
+      worker.registerWorkflowImplementationTypes(
+          workflowOptions(),
+          RunWorkflowImpl.class,
+          PullRequestWorkflowImpl.class,
+          PullRequestCoordinatorImpl.class);
+      GitHubSettings github = GitHubSettings.fromEnvironment(config.env());
+      worker.registerActivitiesImplementations(new GitHubStatuses(github));
+      CallbackTokens callbacks = CallbackTokens.fromEnvironment(config.env());
       worker.registerActivitiesImplementations(
           new ComputeActivitiesImpl(
               providers,
               config.defaults(),
               new WorkerEnvironment(
-                  config.externalTemporalAddress(), config.namespace(), config.env())));
+                  config.externalTemporalAddress(), config.namespace(), config.env(), callbacks)));
+      factory
+          .newWorker(TaskQueues.CALLBACKS)
+          .registerActivitiesImplementations(new CallbackWorkloadActivity());
       factory.start();
       log.info(
           "orchestrator polling {} on {} (namespace {}), default provider {}",
@@ -73,7 +86,12 @@ public final class Orchestrator implements AutoCloseable {
           config.clientAddress(),
           config.namespace(),
           config.defaults().provider());
-      return new Orchestrator(embedded, stubs, client, factory);
+      if (github.token() == null) {
+        log.info("no GITHUB_TOKEN: commit statuses are logged, not sent to GitHub");
+      } else {
+        log.info("commit statuses go to {}", github.apiUrl());
+      }
+      return new Orchestrator(embedded, stubs, client, factory, callbacks);
     } catch (RuntimeException e) {
       if (embedded != null) {
         embedded.close();
@@ -90,6 +108,18 @@ public final class Orchestrator implements AutoCloseable {
     return WorkflowImplementationOptions.newBuilder()
         .setFailWorkflowExceptionTypes(DataConverterException.class)
         .build();
+  }
+
+  /** The HTTP API's endpoints, served by this orchestrator's client. */
+  java.util.List<HttpApi.Routes> httpRoutes(java.util.Map<String, String> env) {
+    GitHubSettings github = GitHubSettings.fromEnvironment(env);
+    if (github.webhookSecret() == null) {
+      log.info("no GITHUB_WEBHOOK_SECRET: POST /github/webhook answers 401 to every delivery");
+    }
+    return java.util.List.of(
+        new RunRoutes(client),
+        new PullRequestRoutes(client, github.webhookSecret()),
+        new CallbackRoutes(client, callbacks));
   }
 
   public WorkflowClient client() {

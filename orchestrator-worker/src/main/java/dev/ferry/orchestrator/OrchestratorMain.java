@@ -60,12 +60,21 @@ public final class OrchestratorMain {
 
     @Override
     public Integer call() throws InterruptedException {
+      HttpSettings http = HttpSettings.fromEnvironment(env);
       Orchestrator orchestrator = Orchestrator.start(OrchestratorConfig.fromEnvironment(env));
+      HttpApi api;
+      try {
+        api = HttpApi.start(http, orchestrator.httpRoutes(env));
+      } catch (RuntimeException e) {
+        orchestrator.close();
+        throw e;
+      }
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime()
           .addShutdownHook(
               new Thread(
                   () -> {
+                    api.close();
                     orchestrator.close();
                     stopped.countDown();
                   },

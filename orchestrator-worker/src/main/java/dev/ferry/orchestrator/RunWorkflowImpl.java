@@ -3,6 +3,7 @@ package dev.ferry.orchestrator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.AttemptSummary;
 import dev.ferry.api.ComputeSpec;
+import dev.ferry.api.ExecutionMode;
 import dev.ferry.api.FailureTypes;
 import dev.ferry.api.Labels;
 import dev.ferry.api.ProvisionRequest;
@@ -11,6 +12,7 @@ import dev.ferry.api.RunRequest;
 import dev.ferry.api.RunResult;
 import dev.ferry.api.RunStatus;
 import dev.ferry.api.RunWorkflow;
+import dev.ferry.api.TaskQueues;
 import dev.ferry.api.Workload;
 import dev.ferry.api.WorkloadTask;
 import io.temporal.failure.ActivityFailure;
@@ -107,6 +109,10 @@ public class RunWorkflowImpl implements RunWorkflow {
 
   /** Rejects a request no compute could help, before any compute is provisioned. */
   private static void validate(RunRequest request) {
+    if (request.mode() == ExecutionMode.CALLBACK) {
+      // Callback compute runs its own image: the workload name and input are the image's to read.
+      return;
+    }
     try {
       Workload.parse(request.workload(), request.input());
     } catch (IllegalArgumentException e) {
@@ -142,9 +148,16 @@ public class RunWorkflowImpl implements RunWorkflow {
     Map<String, String> env = new HashMap<>(spec.env());
     // A worker that never gets its task must not outlive the run's interest in it.
     env.put("FERRY_IDLE_TIMEOUT", request.timeouts().boot().plus(Duration.ofMinutes(1)).toString());
+    boolean callback = request.mode() == ExecutionMode.CALLBACK;
+    if (callback) {
+      env.put("FERRY_WORKLOAD", request.workload());
+      env.put("FERRY_INPUT", request.input().toString());
+    }
     return new ProvisionRequest(
         ComputeNames.resourceName(info.getWorkflowId(), info.getRunId(), attempt),
-        ComputeNames.taskQueue(info.getWorkflowId(), info.getRunId(), attempt),
+        callback
+            ? TaskQueues.CALLBACKS
+            : ComputeNames.taskQueue(info.getWorkflowId(), info.getRunId(), attempt),
         spec.withEnv(env),
         labels,
         leaseExpires,

@@ -13,8 +13,22 @@ final class WorkerEnvironment {
   private final String temporalAddress;
   private final String namespace;
   private final Map<String, String> secrets;
+  private final CallbackTokens callbacks;
 
   WorkerEnvironment(String temporalAddress, String namespace, Map<String, String> orchestratorEnv) {
+    this(
+        temporalAddress,
+        namespace,
+        orchestratorEnv,
+        CallbackTokens.fromEnvironment(orchestratorEnv));
+  }
+
+  WorkerEnvironment(
+      String temporalAddress,
+      String namespace,
+      Map<String, String> orchestratorEnv,
+      CallbackTokens callbacks) {
+    this.callbacks = callbacks;
     this.temporalAddress = temporalAddress;
     this.namespace = namespace;
     Map<String, String> passed = new HashMap<>();
@@ -26,7 +40,33 @@ final class WorkerEnvironment {
             passed.put(key, value);
           }
         });
+    // The pr-check workload clones private repositories with this token.
+    String gitToken =
+        orchestratorEnv.getOrDefault("FERRY_GIT_TOKEN", orchestratorEnv.get("GITHUB_TOKEN"));
+    if (gitToken != null && !gitToken.isBlank()) {
+      passed.put("FERRY_GIT_TOKEN", gitToken);
+    }
     this.secrets = Map.copyOf(passed);
+  }
+
+  /**
+   * The compute's environment for this request: a worker's, or for a callback-mode run the signed
+   * URL it reports to, made here so that the signing secret never reaches workflow history.
+   */
+  Map<String, String> forRequest(dev.ferry.api.ProvisionRequest request) {
+    if (!dev.ferry.api.TaskQueues.CALLBACKS.equals(request.taskQueue())) {
+      return forQueue(request.spec().env(), request.taskQueue());
+    }
+    // Callback compute runs any image and is no Temporal worker: it gets its callback URL and
+    // none of the Temporal connection or its secrets, and no queue a stray worker could poll.
+    Map<String, String> env = new HashMap<>(request.spec().env());
+    env.put(
+        "FERRY_CALLBACK_URL",
+        callbacks.url(
+            request.labels().get(dev.ferry.api.Labels.WORKFLOW_ID),
+            request.labels().get(dev.ferry.api.Labels.RUN_ID),
+            Integer.parseInt(request.labels().get(dev.ferry.api.Labels.ATTEMPT))));
+    return env;
   }
 
   /** The worker's environment: the spec's own variables, then Ferry's, which win. */

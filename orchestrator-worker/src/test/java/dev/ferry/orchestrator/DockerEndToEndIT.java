@@ -50,6 +50,57 @@ class DockerEndToEndIT {
   }
 
   @Test
+  void aPullRequestCheckRunsBothSidesInContainersAndReportsANewFailure() throws Exception {
+    TestRepo repo = new TestRepo(java.nio.file.Files.createDirectories(dir.resolve("repo")));
+    String base = repo.commit(Map.of(".ferry/check", "grep -q good state", "state", "good"));
+    String head = repo.commit(Map.of("state", "bad"));
+    try (DumbHttpGit served = new DumbHttpGit(dir.resolve("repo"), dir);
+        FakeGitHub github = new FakeGitHub("gh-token");
+        FerryProcesses ferry = new FerryProcesses(dir)) {
+      ferry.startOrchestrator(
+          Map.of(
+              "FERRY_PROVIDER",
+              "docker",
+              "FERRY_IMAGE",
+              image,
+              "GITHUB_TOKEN",
+              "gh-token",
+              "GITHUB_API_URL",
+              github.url()));
+
+      FerryProcesses.Finished pr =
+          ferry.cli(
+              "pr",
+              "--repo",
+              "acme/widgets",
+              "--pr",
+              "3",
+              "--old",
+              base,
+              "--new",
+              head,
+              "--clone-url",
+              served.url(),
+              "--wait");
+
+      assertThat(pr.exitCode()).as(pr.stderr() + ferry.log("orchestrator.log")).isEqualTo(1);
+      assertThat(pr.stdout()).contains("failure · new failure: exit 1");
+      assertThat(pr.stderr()).contains("base [RUNNING] attempt 1/3 on docker ferry-");
+      assertThat(github.statuses())
+          .extracting(FakeGitHub.Received::state)
+          .containsExactly("pending", "failure");
+      assertThat(
+              DockerImages.containers(
+                  Labels.WORKFLOW_ID + "=pr-acme-widgets-3-" + head.substring(0, 12) + "-old"))
+          .isEmpty();
+      assertThat(
+              DockerImages.containers(
+                  Labels.WORKFLOW_ID + "=pr-acme-widgets-3-" + head.substring(0, 12) + "-new"))
+          .isEmpty();
+    }
+  }
+
+  @Test
   void theDemoChoosesDockerWhenTheEngineHasTheImage() throws Exception {
     try (FerryProcesses ferry = new FerryProcesses(dir)) {
       Process demo =

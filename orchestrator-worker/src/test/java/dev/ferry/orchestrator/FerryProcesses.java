@@ -304,6 +304,8 @@ final class FerryProcesses implements AutoCloseable {
     ferry.put("FERRY_LOCAL_WORKER_JAR", WORKER_JAR.toString());
     ferry.put("FERRY_STARTER_JAR", STARTER_JAR.toString());
     ferry.put("FERRY_LOCAL_STATE_DIR", stateDir().toString());
+    // Any free port: processes of parallel tests (and builds) must not fight over 6007.
+    ferry.put("FERRY_HTTP_PORT", "0");
     ferry.putAll(extraEnv);
     env.putAll(ferry);
     // An empty value in extraEnv means: leave the variable unset.

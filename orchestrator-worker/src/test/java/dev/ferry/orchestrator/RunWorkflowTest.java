@@ -317,7 +317,7 @@ class RunWorkflowTest {
         RunRequest.of("bitcoin", JSON.createObjectNode()),
         FailureTypes.INVALID_REQUEST,
         "unknown workload 'bitcoin'",
-        "primes, shell");
+        "primes, shell, pr-check");
   }
 
   @Test

@@ -61,6 +61,7 @@ public final class FerryCli {
             .addSubcommand(new ResultCommand(context))
             .addSubcommand(new CancelCommand(context))
             .addSubcommand(new ListCommand(context))
+            .addSubcommand(new PrCommand(context))
             .setOut(outWriter)
             .setErr(errWriter)
             .setExecutionExceptionHandler(
