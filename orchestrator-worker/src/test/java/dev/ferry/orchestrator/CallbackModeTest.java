@@ -32,14 +32,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Callback mode end to end over real HTTP: each compute is a shell process running the shipped
- * example script ({@code examples/callback/callback-worker.sh}, curl only, no Temporal worker),
- * with the environment the orchestrator gives it; Temporal's test server in real time, so that the
+ * example script ({@code docs/examples/callback-worker.sh}, curl only, no Temporal worker), with
+ * the environment the orchestrator gives it; Temporal's test server in real time, so that the
  * heartbeat timeout means what it says.
  */
 class CallbackModeTest {
 
   static final Path SCRIPT =
-      Path.of("..", "examples", "callback", "callback-worker.sh").toAbsolutePath().normalize();
+      Path.of("..", "docs", "examples", "callback-worker.sh").toAbsolutePath().normalize();
 
   private final FakeComputeProvider fake = new FakeComputeProvider();
   private final TestWorkflowEnvironment env =
