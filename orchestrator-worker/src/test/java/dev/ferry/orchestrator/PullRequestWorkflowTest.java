@@ -24,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -235,24 +234,7 @@ class PullRequestWorkflowTest {
   }
 
   private String commit(Map<String, String> files) throws Exception {
-    try (Git git =
-        Files.isDirectory(repo.resolve(".git"))
-            ? Git.open(repo.toFile())
-            : Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
-      for (var file : files.entrySet()) {
-        Path path = repo.resolve(file.getKey());
-        Files.createDirectories(path.getParent());
-        Files.writeString(path, file.getValue());
-      }
-      git.add().addFilepattern(".").call();
-      return git.commit()
-          .setMessage("change")
-          .setAuthor("t", "t@example.com")
-          .setCommitter("t", "t@example.com")
-          .setSign(false)
-          .call()
-          .getName();
-    }
+    return new TestRepo(repo).commit(files);
   }
 
   private void awaitLive(int count) throws InterruptedException {
