@@ -50,6 +50,44 @@ class LocalComputeProviderTest extends ComputeProviderContract {
     return provider;
   }
 
+  /**
+   * A local worker counts as provisioned once it has set its trap and said so: a process that is
+   * merely alive may not have run a line yet, and a SIGTERM then would end it before it printed.
+   */
+  @Override
+  protected ComputeHandle provision(ProvisionRequest request) {
+    ComputeHandle handle = super.provision(request);
+    try {
+      assertThat(awaitLog(new LocalStateStore(stateDir).logFile(request.name()), "booted"))
+          .as("worker %s booted", request.name())
+          .isTrue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    return handle;
+  }
+
+  /** Waits up to 30 s for the log to hold the text; whether it did. */
+  static boolean awaitLog(Path log, String text) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!logContains(log, text)) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      Thread.sleep(20);
+    }
+    return true;
+  }
+
+  private static boolean logContains(Path log, String text) {
+    try {
+      return Files.exists(log) && Files.readString(log).contains(text);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   @Override
   protected ComputeSpec longRunningSpec() {
     return new ComputeSpec(null, null, 0, 0, null, Map.of("FERRY_TASK_QUEUE", "q-test"));
@@ -198,22 +236,10 @@ class LocalComputeProviderTest extends ComputeProviderContract {
                   labels,
                   Instant.now().plusSeconds(600)));
       // Halts only once the worker has set its SIGTERM trap, as a real worker is up before it runs.
-      Path log = new LocalStateStore(Path.of(args[0])).logFile(args[1]);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (!logContains(log, "booted") && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
+      awaitLog(new LocalStateStore(Path.of(args[0])).logFile(args[1]), "booted");
       System.out.println("pid=" + handle.resourceId());
       System.out.flush();
       Runtime.getRuntime().halt(HALTED);
-    }
-
-    private static boolean logContains(Path log, String text) {
-      try {
-        return Files.exists(log) && Files.readString(log).contains(text);
-      } catch (IOException e) {
-        return false;
-      }
     }
   }
 }
