@@ -146,12 +146,13 @@ class ExternalWorkerProcessTest {
 
   @Test
   void exitsWhenItsLeaseRunsOutWhileTheWorkloadRuns() throws Exception {
-    worker = startWorker(Map.of("FERRY_LEASE_EXPIRES", Instant.now().plusSeconds(6).toString()));
+    // Far enough ahead for a JVM to start and take its task on a loaded machine.
+    worker = startWorker(Map.of("FERRY_LEASE_EXPIRES", Instant.now().plusSeconds(20).toString()));
     WorkflowStub run = start("shell", new ShellInput("echo one; sleep 300"));
     awaitHeartbeat(run);
     List<ProcessHandle> workload = awaitWorkloadProcesses();
 
-    assertThat(worker.waitFor(30, TimeUnit.SECONDS)).as("worker exited by itself").isTrue();
+    assertThat(worker.waitFor(40, TimeUnit.SECONDS)).as("worker exited by itself").isTrue();
     assertThat(worker.exitValue()).as(log()).isEqualTo(ExitCode.LEASE_EXPIRED.code());
     assertThat(log()).contains("The lease ran out");
     assertGone(workload);
