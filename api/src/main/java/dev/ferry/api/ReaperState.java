@@ -17,7 +17,8 @@ public record ReaperState(Duration interval, int roundsPerRun, ReaperStatus stat
 
   public ReaperState {
     if (interval == null || interval.compareTo(Duration.ofSeconds(1)) < 0) {
-      throw new IllegalArgumentException("the reaper's interval must be 1 s or more, was " + interval);
+      throw new IllegalArgumentException(
+          "the reaper's interval must be 1 s or more, was " + interval);
     }
     if (roundsPerRun < 1) {
       throw new IllegalArgumentException("roundsPerRun must be positive, was " + roundsPerRun);
