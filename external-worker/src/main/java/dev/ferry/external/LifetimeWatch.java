@@ -147,7 +147,7 @@ final class LifetimeWatch {
       client
           .getWorkflowServiceStubs()
           .blockingStub()
-          .withDeadlineAfter(Math.max(timeout.toMillis(), 500), TimeUnit.MILLISECONDS)
+          .withDeadlineAfter(Math.max(timeout.toMillis(), 2000), TimeUnit.MILLISECONDS)
           .describeNamespace(
               DescribeNamespaceRequest.newBuilder()
                   .setNamespace(client.getOptions().getNamespace())
