@@ -254,7 +254,19 @@ class ReaperWorkflowTest {
             e ->
                 assertThat(((ApplicationFailure) e).getType())
                     .isEqualTo(FailureTypes.TEARDOWN_FAILED));
-    assertThat(fake.liveCount()).isEqualTo(1);
+    assertThat(fake.live().values())
+        .singleElement()
+        .satisfies(
+            left -> {
+              ProvisionRequest provisioned = left.request();
+              // What the worker needs to end by itself, and the reaper to find it.
+              assertThat(provisioned.spec().env())
+                  .containsEntry("FERRY_LEASE_EXPIRES", provisioned.leaseExpiresAt().toString())
+                  .containsEntry("FERRY_HEARTBEAT_TIMEOUT", "PT2S");
+              assertThat(provisioned.labels())
+                  .containsEntry(Labels.TEMPORAL, "default@127.0.0.1:7233")
+                  .containsEntry(Labels.LEASE_EXPIRES, provisioned.leaseExpiresAt().toString());
+            });
     fake.failDeprovisions(0);
 
     startReaper(ReaperState.starting(INTERVAL));
