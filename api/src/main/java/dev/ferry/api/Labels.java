@@ -10,5 +10,11 @@ public final class Labels {
   public static final String LEASE_EXPIRES = "ferry.lease-expires";
   public static final String TASK_QUEUE = "ferry.task-queue";
 
+  /**
+   * The Temporal namespace and address the run lives on ({@code namespace@address}): the reaper
+   * judges only resources of its own, never those of another Ferry sharing the platform.
+   */
+  public static final String TEMPORAL = "ferry.temporal";
+
   private Labels() {}
 }

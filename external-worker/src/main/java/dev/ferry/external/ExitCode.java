@@ -8,6 +8,13 @@ public enum ExitCode {
   BAD_CONFIG(2),
   /** No task arrived within the idle timeout. */
   NO_TASK(3),
+  /** The lease ran out ({@code FERRY_LEASE_EXPIRES}): the workload was stopped, unreported. */
+  LEASE_EXPIRED(4),
+  /**
+   * Temporal could not be reached for longer than the heartbeat timeout ({@code
+   * FERRY_HEARTBEAT_TIMEOUT}): the server has given the task up, so the workload was stopped.
+   */
+  CUT_OFF(5),
   /** SIGTERM: the last heartbeat was flushed and the task left unreported, to resume elsewhere. */
   TERMINATED(143);
 

@@ -11,6 +11,7 @@ import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
 import io.temporal.worker.tuning.CompositeTuner;
 import io.temporal.worker.tuning.FixedSizeSlotSupplier;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -54,6 +55,8 @@ public final class ExternalWorker {
   private final ExternalWorkerConfig config;
   private final TaskWatch watch;
   private final WorkerFactory factory;
+  private final LifetimeWatch lifetime;
+  private volatile ExitCode lifetimeEnd;
 
   /**
    * Prepares a worker for {@code config.taskQueue()}; nothing polls before {@link #run()}.
@@ -82,6 +85,14 @@ public final class ExternalWorker {
                 .setMaxConcurrentActivityTaskPollers(1)
                 .build());
     worker.registerActivitiesImplementations(activity);
+    this.lifetime =
+        new LifetimeWatch(
+            client,
+            config.leaseExpires(),
+            config.heartbeatTimeout(),
+            () -> watch.phase() == TaskWatch.Phase.RUNNING,
+            this::endLifetime,
+            Clock.systemUTC());
   }
 
   /**
@@ -90,18 +101,35 @@ public final class ExternalWorker {
    * @return {@link ExitCode#TASK_DONE} once the task's result is reported, whatever it was; {@link
    *     ExitCode#NO_TASK} when no task came within the idle timeout, counted from this call and
    *     including the time Temporal was unreachable; {@link ExitCode#TERMINATED} after {@link
-   *     #terminate()}
+   *     #terminate()}; {@link ExitCode#LEASE_EXPIRED} when the lease ran out first; {@link
+   *     ExitCode#CUT_OFF} when the running task could not reach Temporal for longer than the
+   *     heartbeat timeout
    * @throws StatusRuntimeException when Temporal refuses the connection for good (unknown
    *     namespace, bad credentials)
    */
   public ExitCode run() throws InterruptedException {
     long deadline = System.nanoTime() + config.idleTimeout().toNanos();
+    lifetime.start();
+    try {
+      return runWithinLifetime(deadline);
+    } finally {
+      lifetime.stop();
+    }
+  }
+
+  private ExitCode runWithinLifetime(long deadline) throws InterruptedException {
     if (!awaitTemporal(deadline)) {
+      if (lifetimeEnd != null) {
+        return lifetimeEnd;
+      }
       log.warn(
           "No task arrived on queue {} within {}: Temporal was unreachable; stopping",
           config.taskQueue(),
           config.idleTimeout());
       return ExitCode.NO_TASK;
+    }
+    if (lifetimeEnd != null) {
+      return lifetimeEnd;
     }
     factory.start();
     log.info(
@@ -122,8 +150,24 @@ public final class ExternalWorker {
         stopGracefully();
         yield ExitCode.NO_TASK;
       }
-      case ABANDONED -> ExitCode.TERMINATED;
+      case ABANDONED -> {
+        ExitCode end = lifetimeEnd;
+        if (end == null) {
+          yield ExitCode.TERMINATED;
+        }
+        // The workload is stopped, unreported: its run has ended or moved to other compute.
+        stopChildProcesses();
+        factory.shutdownNow();
+        yield end;
+      }
     };
+  }
+
+  /** The lease ran out or Temporal was out of reach too long: the task, if any, is abandoned. */
+  private void endLifetime(ExitCode code) {
+    lifetimeEnd = code;
+    factory.suspendPolling();
+    watch.abandon();
   }
 
   /**
@@ -184,6 +228,9 @@ public final class ExternalWorker {
             .build();
     long backoffMillis = 200;
     while (true) {
+      if (lifetimeEnd != null) {
+        return false;
+      }
       try {
         client.getWorkflowServiceStubs().blockingStub().describeNamespace(request);
         return true;

@@ -93,6 +93,10 @@ final class TaskWatch extends WorkerInterceptorBase {
     return before;
   }
 
+  synchronized Phase phase() {
+    return phase;
+  }
+
   /** The running task's token; null before a task started. */
   synchronized byte[] taskToken() {
     return taskToken;

@@ -61,4 +61,38 @@ class ExternalWorkerConfigTest {
         .hasMessageContaining("FERRY_IDLE_TIMEOUT")
         .hasMessageContaining(value);
   }
+
+  @Test
+  void readsTheLeaseAndTheHeartbeatTimeout() {
+    ExternalWorkerConfig config =
+        ExternalWorkerConfig.fromEnvironment(
+            Map.of(
+                "FERRY_TASK_QUEUE", "q",
+                "FERRY_LEASE_EXPIRES", "2026-11-22T05:00:00Z",
+                "FERRY_HEARTBEAT_TIMEOUT", "PT30S"));
+
+    assertThat(config.leaseExpires()).isEqualTo(java.time.Instant.parse("2026-11-22T05:00:00Z"));
+    assertThat(config.heartbeatTimeout()).isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void hasNoLeaseAndNoHeartbeatLimitUnlessTold() {
+    ExternalWorkerConfig config =
+        ExternalWorkerConfig.fromEnvironment(Map.of("FERRY_TASK_QUEUE", "q"));
+
+    assertThat(config.leaseExpires()).isNull();
+    assertThat(config.heartbeatTimeout()).isNull();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"FERRY_LEASE_EXPIRES=tomorrow", "FERRY_HEARTBEAT_TIMEOUT=PT0S"})
+  void namesTheLifetimeVariableWhenItIsInvalid(String setting) {
+    String[] pair = setting.split("=", 2);
+    Map<String, String> env = Map.of("FERRY_TASK_QUEUE", "q", pair[0], pair[1]);
+
+    assertThatThrownBy(() -> ExternalWorkerConfig.fromEnvironment(env))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(pair[0])
+        .hasMessageContaining(pair[1]);
+  }
 }

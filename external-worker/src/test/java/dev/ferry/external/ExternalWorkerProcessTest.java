@@ -26,7 +26,9 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -77,7 +79,9 @@ class ExternalWorkerProcessTest {
     }
     orchestrator.shutdownNow();
     stubs.shutdownNow();
-    server.close();
+    if (server != null) {
+      server.close();
+    }
   }
 
   @Test
@@ -124,7 +128,75 @@ class ExternalWorkerProcessTest {
     assertThat(log()).contains("SIGTERM: sent the last heartbeat");
   }
 
+  @Test
+  void exitsByItselfWhenTemporalIsOutOfReachForLongerThanTheHeartbeatTimeout() throws Exception {
+    worker = startWorker(Map.of("FERRY_HEARTBEAT_TIMEOUT", "PT2S"));
+    start("shell", new ShellInput("echo one; sleep 300"));
+    awaitLog("Took activity");
+    List<ProcessHandle> workload = awaitWorkloadProcesses();
+
+    server.close();
+    server = null;
+
+    assertThat(worker.waitFor(30, TimeUnit.SECONDS)).as("worker exited by itself").isTrue();
+    assertThat(worker.exitValue()).as(log()).isEqualTo(ExitCode.CUT_OFF.code());
+    assertThat(log()).contains("longer than the heartbeat timeout of PT2S");
+    assertGone(workload);
+  }
+
+  @Test
+  void exitsWhenItsLeaseRunsOutWhileTheWorkloadRuns() throws Exception {
+    // Far enough ahead for a JVM to start and take its task on a loaded machine.
+    worker = startWorker(Map.of("FERRY_LEASE_EXPIRES", Instant.now().plusSeconds(20).toString()));
+    WorkflowStub run = start("shell", new ShellInput("echo one; sleep 300"));
+    awaitHeartbeat(run);
+    List<ProcessHandle> workload = awaitWorkloadProcesses();
+
+    assertThat(worker.waitFor(40, TimeUnit.SECONDS)).as("worker exited by itself").isTrue();
+    assertThat(worker.exitValue()).as(log()).isEqualTo(ExitCode.LEASE_EXPIRED.code());
+    assertThat(log()).contains("The lease ran out");
+    assertGone(workload);
+    // Stopped, not failed: the task is left for the server to time out, as after a crash.
+    assertThat(pendingActivity(run).getState())
+        .isEqualTo(PendingActivityState.PENDING_ACTIVITY_STATE_STARTED);
+  }
+
+  @Test
+  void aLeaseAlreadyOverEndsTheWorkerBeforeItTakesATask() throws Exception {
+    worker = startWorker(Map.of("FERRY_LEASE_EXPIRES", Instant.now().minusSeconds(1).toString()));
+
+    assertThat(worker.waitFor(30, TimeUnit.SECONDS)).as("worker exited by itself").isTrue();
+    assertThat(worker.exitValue()).as(log()).isEqualTo(ExitCode.LEASE_EXPIRED.code());
+    assertThat(log()).doesNotContain("Took activity");
+  }
+
+  /** The workload's own processes (the shell and its sleep), once they run. */
+  private List<ProcessHandle> awaitWorkloadProcesses() throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      List<ProcessHandle> children = worker.descendants().toList();
+      if (children.stream()
+          .anyMatch(p -> p.info().commandLine().map(c -> c.contains("sleep 300")).orElse(false))) {
+        return children;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("the workload's processes did not start within 30 s; " + log());
+  }
+
+  private static void assertGone(List<ProcessHandle> processes) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (processes.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(processes).as("the workload's processes").noneMatch(ProcessHandle::isAlive);
+  }
+
   private Process startWorker() throws IOException {
+    return startWorker(Map.of());
+  }
+
+  private Process startWorker(Map<String, String> env) throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
     String classpath =
         System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
@@ -140,6 +212,7 @@ class ExternalWorkerProcessTest {
     builder.environment().put("FERRY_TASK_QUEUE", RUN_QUEUE);
     builder.environment().put("FERRY_IDLE_TIMEOUT", "PT30S");
     builder.environment().put("TEMPORAL_ADDRESS", "localhost:" + port);
+    builder.environment().putAll(env);
     return builder.start();
   }
 

@@ -6,6 +6,7 @@ import dev.ferry.api.ComputeReport;
 import dev.ferry.api.ComputeSpec;
 import dev.ferry.api.ComputeState;
 import dev.ferry.api.DescribeRequest;
+import dev.ferry.api.Labels;
 import dev.ferry.api.ProvisionRequest;
 import dev.ferry.api.TeardownReceipt;
 import dev.ferry.api.WorkloadActivity;
@@ -20,6 +21,8 @@ import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -62,7 +65,17 @@ public final class ComputeActivitiesImpl implements ComputeActivities {
         () -> {
           ComputeProvider provider = providers.get(request.spec().provider());
           ComputeSpec withWorkerEnv = request.spec().withEnv(workerEnvironment.forRequest(request));
-          return provider.provision(request.withSpec(withWorkerEnv));
+          // The reaper judges only resources of its own Temporal namespace and address.
+          Map<String, String> labels = new HashMap<>(request.labels());
+          labels.put(Labels.TEMPORAL, workerEnvironment.scope());
+          return provider.provision(
+              new ProvisionRequest(
+                  request.name(),
+                  request.taskQueue(),
+                  withWorkerEnv,
+                  labels,
+                  request.leaseExpiresAt(),
+                  request.timeouts()));
         });
   }
 

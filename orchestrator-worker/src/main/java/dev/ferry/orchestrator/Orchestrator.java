@@ -1,16 +1,21 @@
 package dev.ferry.orchestrator;
 
+import dev.ferry.api.ReaperState;
+import dev.ferry.api.ReaperWorkflow;
 import dev.ferry.api.TaskQueues;
 import dev.ferry.api.TemporalConnection;
 import dev.ferry.providers.ProviderException;
 import dev.ferry.providers.ProviderRegistry;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowOptions;
 import io.temporal.common.converter.DataConverterException;
 import io.temporal.envconfig.ClientConfigProfile;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkflowImplementationOptions;
+import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +53,7 @@ public final class Orchestrator implements AutoCloseable {
    */
   public static Orchestrator start(OrchestratorConfig config) {
     ProviderRegistry providers = ProviderRegistry.load(config.env());
+    ReaperSettings reaper = ReaperSettings.fromEnvironment(config.env());
     try {
       providers.get(config.defaults().provider());
     } catch (ProviderException.InvalidSpec e) {
@@ -64,22 +70,28 @@ public final class Orchestrator implements AutoCloseable {
       Worker worker = factory.newWorker(TaskQueues.ORCHESTRATOR);
       worker.registerWorkflowImplementationTypes(
           workflowOptions(),
+          ReaperWorkflowImpl.class,
           RunWorkflowImpl.class,
           PullRequestWorkflowImpl.class,
           PullRequestCoordinatorImpl.class);
       GitHubSettings github = GitHubSettings.fromEnvironment(config.env());
       worker.registerActivitiesImplementations(new GitHubStatuses(github));
       CallbackTokens callbacks = CallbackTokens.fromEnvironment(config.env());
+      WorkerEnvironment workerEnvironment =
+          new WorkerEnvironment(
+              config.externalTemporalAddress(), config.namespace(), config.env(), callbacks);
       worker.registerActivitiesImplementations(
-          new ComputeActivitiesImpl(
+          new ComputeActivitiesImpl(providers, config.defaults(), workerEnvironment),
+          new ReaperActivitiesImpl(
               providers,
-              config.defaults(),
-              new WorkerEnvironment(
-                  config.externalTemporalAddress(), config.namespace(), config.env(), callbacks)));
+              config.defaults().provider(),
+              workerEnvironment.scope(),
+              Clock.systemUTC()));
       factory
           .newWorker(TaskQueues.CALLBACKS)
           .registerActivitiesImplementations(new CallbackWorkloadActivity());
       factory.start();
+      startReaper(client, reaper);
       log.info(
           "orchestrator polling {} on {} (namespace {}), default provider {}",
           TaskQueues.ORCHESTRATOR,
@@ -97,6 +109,28 @@ public final class Orchestrator implements AutoCloseable {
         embedded.close();
       }
       throw e;
+    }
+  }
+
+  /**
+   * Starts the one reaper under its fixed id; when another orchestrator (a replica, or this one
+   * before a restart) already runs it, that one goes on.
+   */
+  static void startReaper(WorkflowClient client, ReaperSettings settings) {
+    ReaperWorkflow reaper =
+        client.newWorkflowStub(
+            ReaperWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(ReaperWorkflow.ID)
+                .setTaskQueue(TaskQueues.ORCHESTRATOR)
+                .build());
+    try {
+      WorkflowClient.start(reaper::run, ReaperState.starting(settings.interval()));
+      log.info(
+          "reaper started: every {}, it removes compute of closed runs and expired leases",
+          settings.interval());
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      log.info("reaper already running ({}); this orchestrator shares it", ReaperWorkflow.ID);
     }
   }
 

@@ -55,7 +55,15 @@ final class WorkerEnvironment {
    */
   Map<String, String> forRequest(dev.ferry.api.ProvisionRequest request) {
     if (!dev.ferry.api.TaskQueues.CALLBACKS.equals(request.taskQueue())) {
-      return forQueue(request.spec().env(), request.taskQueue());
+      Map<String, String> env = forQueue(request.spec().env(), request.taskQueue());
+      // The worker's own hard lifetime, which holds if the orchestrator and Temporal are gone.
+      if (request.leaseExpiresAt() != null) {
+        env.put("FERRY_LEASE_EXPIRES", request.leaseExpiresAt().toString());
+      }
+      if (request.timeouts() != null) {
+        env.put("FERRY_HEARTBEAT_TIMEOUT", request.timeouts().heartbeat().toString());
+      }
+      return env;
     }
     // Callback compute runs any image and is no Temporal worker: it gets its callback URL and
     // none of the Temporal connection or its secrets, and no queue a stray worker could poll.
@@ -67,6 +75,14 @@ final class WorkerEnvironment {
             request.labels().get(dev.ferry.api.Labels.RUN_ID),
             Integer.parseInt(request.labels().get(dev.ferry.api.Labels.ATTEMPT))));
     return env;
+  }
+
+  /**
+   * The value of {@link dev.ferry.api.Labels#TEMPORAL} on every resource provisioned through this
+   * environment: the namespace and the Temporal address its workers use.
+   */
+  String scope() {
+    return namespace + "@" + temporalAddress;
   }
 
   /** The worker's environment: the spec's own variables, then Ferry's, which win. */

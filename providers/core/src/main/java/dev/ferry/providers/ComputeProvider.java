@@ -77,6 +77,14 @@ public interface ComputeProvider {
    */
   TeardownReceipt deprovision(ComputeHandle handle);
 
+  /**
+   * Every resource this provider holds that carries all of the selector's labels, with its labels,
+   * so that the reaper can judge it by the run it belongs to and its lease.
+   */
+  List<LabelledResource> listLabelled(LabelSelector selector);
+
   /** Every resource this provider holds that carries all of the selector's labels. */
-  List<ComputeHandle> list(LabelSelector selector);
+  default List<ComputeHandle> list(LabelSelector selector) {
+    return listLabelled(selector).stream().map(LabelledResource::handle).toList();
+  }
 }

@@ -107,6 +107,20 @@ public abstract class ComputeProviderContract {
         .containsExactly(two.name());
   }
 
+  @Test
+  void listGivesEachResourceTheLabelsItWasProvisionedWith() {
+    ProvisionRequest request = request("labels", "wf/3:x");
+    ComputeHandle handle = provision(request);
+
+    assertThat(provider().listLabelled(LabelSelector.managed().and(Labels.RUN_ID, run)))
+        .singleElement()
+        .satisfies(
+            resource -> {
+              assertThat(resource.handle().name()).isEqualTo(handle.name());
+              assertThat(resource.labels()).containsAllEntriesOf(request.labels());
+            });
+  }
+
   /** Polls until the provider reports a state of the given type, or the boot time runs out. */
   protected ComputeState awaitState(ComputeHandle handle, Class<? extends ComputeState> type)
       throws InterruptedException {
@@ -137,7 +151,11 @@ public abstract class ComputeProviderContract {
             run,
             Labels.ATTEMPT,
             "1");
+    Instant lease =
+        Instant.now().plusSeconds(600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    Map<String, String> withLease = new java.util.HashMap<>(labels);
+    withLease.put(Labels.LEASE_EXPIRES, lease.toString());
     ComputeSpec spec = longRunningSpec().withProvider(provider().id());
-    return new ProvisionRequest(name, "q-" + name, spec, labels, Instant.now().plusSeconds(600));
+    return new ProvisionRequest(name, "q-" + name, spec, withLease, lease);
   }
 }

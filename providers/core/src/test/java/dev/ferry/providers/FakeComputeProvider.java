@@ -83,6 +83,7 @@ public final class FakeComputeProvider implements ComputeProvider {
   private volatile Supplier<ProviderException> provisionFailure;
   private volatile boolean createBeforeProvisionFailure;
   private volatile CountDownLatch provisionGate;
+  private volatile Supplier<ProviderException> listFailure;
   private final CountDownLatch provisionEntered = new CountDownLatch(1);
 
   public FakeComputeProvider() {
@@ -135,6 +136,12 @@ public final class FakeComputeProvider implements ComputeProvider {
   /** The next {@code times} deprovision calls fail as if the platform were down. */
   public FakeComputeProvider failDeprovisions(int times) {
     failingDeprovisions.set(times);
+    return this;
+  }
+
+  /** Every list fails with this, as a platform whose API cannot be reached; null lists again. */
+  public FakeComputeProvider failLists(Supplier<ProviderException> failure) {
+    this.listFailure = failure;
     return this;
   }
 
@@ -265,10 +272,18 @@ public final class FakeComputeProvider implements ComputeProvider {
   }
 
   @Override
-  public List<ComputeHandle> list(LabelSelector selector) {
+  public List<LabelledResource> listLabelled(LabelSelector selector) {
+    Supplier<ProviderException> failure = listFailure;
+    if (failure != null) {
+      throw failure.get();
+    }
     return live.values().stream()
         .filter(r -> selector.matches(r.request().labels()))
-        .map(r -> new ComputeHandle(id, r.request().name(), "fake-" + r.request().name()))
+        .map(
+            r ->
+                new LabelledResource(
+                    new ComputeHandle(id, r.request().name(), "fake-" + r.request().name()),
+                    r.request().labels()))
         .toList();
   }
 }

@@ -7,6 +7,7 @@ import dev.ferry.api.ProvisionRequest;
 import dev.ferry.api.TeardownReceipt;
 import dev.ferry.providers.ComputeProvider;
 import dev.ferry.providers.LabelSelector;
+import dev.ferry.providers.LabelledResource;
 import dev.ferry.providers.ProviderException;
 import java.time.Duration;
 import java.time.Instant;
@@ -263,12 +264,12 @@ public final class AwsBatchComputeProvider implements ComputeProvider, AutoClose
   }
 
   @Override
-  public List<ComputeHandle> list(LabelSelector selector) {
+  public List<LabelledResource> listLabelled(LabelSelector selector) {
     return jobs.namedLike(NAME_PREFIX).stream()
         .filter(job -> !isTornDown(job))
         .filter(job -> selector.matches(job.tags()))
         .sorted(Comparator.comparing(BatchJob::name))
-        .map(AwsBatchComputeProvider::handle)
+        .map(job -> new LabelledResource(handle(job), job.tags()))
         .toList();
   }
 

@@ -6,6 +6,7 @@ import dev.ferry.api.ProvisionRequest;
 import dev.ferry.api.TeardownReceipt;
 import dev.ferry.providers.ComputeProvider;
 import dev.ferry.providers.LabelSelector;
+import dev.ferry.providers.LabelledResource;
 import dev.ferry.providers.ProviderException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -149,10 +150,10 @@ public final class LocalComputeProvider implements ComputeProvider {
   }
 
   @Override
-  public List<ComputeHandle> list(LabelSelector selector) {
+  public List<LabelledResource> listLabelled(LabelSelector selector) {
     return store.all().stream()
         .filter(record -> selector.matches(record.labels()))
-        .map(LocalComputeProvider::handle)
+        .map(record -> new LabelledResource(handle(record), record.labels()))
         .toList();
   }
 

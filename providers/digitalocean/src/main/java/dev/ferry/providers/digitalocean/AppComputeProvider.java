@@ -10,6 +10,7 @@ import dev.ferry.api.ProvisionRequest;
 import dev.ferry.api.TeardownReceipt;
 import dev.ferry.providers.ComputeProvider;
 import dev.ferry.providers.LabelSelector;
+import dev.ferry.providers.LabelledResource;
 import dev.ferry.providers.ProviderException;
 import dev.ferry.providers.digitalocean.AppModels.App;
 import dev.ferry.providers.digitalocean.AppModels.AppSpec;
@@ -173,11 +174,11 @@ public final class AppComputeProvider implements ComputeProvider {
   }
 
   @Override
-  public List<ComputeHandle> list(LabelSelector selector) {
+  public List<LabelledResource> listLabelled(LabelSelector selector) {
     return apps.list().stream()
         .filter(app -> app.name() != null && app.name().startsWith(NAME_PREFIX))
         .filter(app -> selector.matches(labels(app)))
-        .map(app -> handle(app.name(), app.id()))
+        .map(app -> new LabelledResource(handle(app.name(), app.id()), labels(app)))
         .toList();
   }
 

@@ -11,6 +11,7 @@ import dev.ferry.api.ProvisionRequest;
 import dev.ferry.api.TeardownReceipt;
 import dev.ferry.providers.ComputeProvider;
 import dev.ferry.providers.LabelSelector;
+import dev.ferry.providers.LabelledResource;
 import dev.ferry.providers.ProviderException;
 import java.time.Duration;
 import java.time.Instant;
@@ -136,12 +137,12 @@ public final class DropletComputeProvider implements ComputeProvider {
   }
 
   @Override
-  public List<ComputeHandle> list(LabelSelector selector) {
+  public List<LabelledResource> listLabelled(LabelSelector selector) {
     List<String> wanted = DropletTags.of(selector.labels());
     String query = wanted.contains(MANAGED_TAG) || wanted.isEmpty() ? MANAGED_TAG : wanted.get(0);
     return droplets.listByTag(query).stream()
         .filter(d -> d.getTags() != null && d.getTags().containsAll(wanted))
-        .map(d -> handle(d.getName(), d))
+        .map(d -> new LabelledResource(handle(d.getName(), d), DropletTags.labels(d.getTags())))
         .toList();
   }
 

@@ -24,4 +24,28 @@ class DropletTagsTest {
     assertThat(tag).startsWith("ferry_2eworkflow-id:sha256-").matches(ALLOWED);
     assertThat(DropletTags.tag("ferry.workflow-id", "x".repeat(300))).isEqualTo(tag);
   }
+
+  @Test
+  void readsLabelsBackFromTheirTags() {
+    Map<String, String> labels =
+        Map.of(
+            "ferry.managed", "true",
+            "ferry.workflow-id", "pr/o r:1_ü",
+            "ferry.lease-expires", "2026-11-22T05:00:00Z");
+
+    assertThat(DropletTags.labels(DropletTags.of(labels))).isEqualTo(labels);
+  }
+
+  @Test
+  void leavesOutHashedValuesAndForeignTags() {
+    var tags =
+        java.util.List.of(
+            DropletTags.tag("ferry.workflow-id", "x".repeat(300)),
+            DropletTags.tag("ferry.run-id", "r1"),
+            "env:prod:eu",
+            "web",
+            "bad:_zz");
+
+    assertThat(DropletTags.labels(tags)).containsExactly(Map.entry("ferry.run-id", "r1"));
+  }
 }

@@ -15,6 +15,7 @@ import dev.ferry.api.ProvisionRequest;
 import dev.ferry.api.TeardownReceipt;
 import dev.ferry.providers.ComputeProvider;
 import dev.ferry.providers.LabelSelector;
+import dev.ferry.providers.LabelledResource;
 import dev.ferry.providers.ProviderException;
 import dev.ferry.providers.registry.ImageName;
 import dev.ferry.providers.registry.RegistryClient;
@@ -340,7 +341,7 @@ public final class DockerComputeProvider implements ComputeProvider, AutoCloseab
   }
 
   @Override
-  public List<ComputeHandle> list(LabelSelector selector) {
+  public List<LabelledResource> listLabelled(LabelSelector selector) {
     List<Container> containers =
         call(
             "listing containers",
@@ -351,7 +352,10 @@ public final class DockerComputeProvider implements ComputeProvider, AutoCloseab
                     .withLabelFilter(selector.labels())
                     .exec());
     return containers.stream()
-        .map(container -> handle(name(container), container.getId()))
+        .map(
+            container ->
+                new LabelledResource(
+                    handle(name(container), container.getId()), container.getLabels()))
         .toList();
   }
 

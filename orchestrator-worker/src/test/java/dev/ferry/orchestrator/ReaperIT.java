@@ -1,0 +1,136 @@
+package dev.ferry.orchestrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.api.Labels;
+import dev.ferry.api.ReaperStatus;
+import dev.ferry.api.ReaperWorkflow;
+import dev.ferry.api.RunWorkflow;
+import dev.ferry.providers.Infrastructure;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.client.WorkflowClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Terminate a run mid-way, as an operator might: no workflow code runs, so the run cannot tear its
+ * compute down. The reaper, running in the orchestrator process on a short interval, removes that
+ * compute within its next round, on {@code local} and on {@code docker}.
+ */
+class ReaperIT {
+
+  private static final Logger log = LoggerFactory.getLogger(ReaperIT.class);
+
+  /** The interval the orchestrator is given; the default is a minute. */
+  private static final Duration INTERVAL = Duration.ofSeconds(3);
+
+  /**
+   * The time a removal may take once the reaper has picked it (SIGTERM, the worker's last
+   * heartbeat, the provider confirming it is gone), on top of one interval; generous for a loaded
+   * machine.
+   */
+  private static final Duration REMOVAL = Duration.ofSeconds(30);
+
+  @TempDir Path dir;
+
+  @Test
+  void theWorkerProcessOfATerminatedRunIsRemovedByTheReaper() throws Exception {
+    try (FerryProcesses ferry = new FerryProcesses(dir)) {
+      ferry.startOrchestrator(Map.of("FERRY_REAPER_INTERVAL", INTERVAL.toSeconds() + "s"));
+      WorkflowClient client = ferry.client();
+      RunWorkflow run = LongPrimesRun.start(client, "reap-local");
+      LongPrimesRun.awaitCheckpoint(client, "reap-local");
+      long pid = Long.parseLong(run.status().compute().resourceId());
+
+      long terminated = System.nanoTime();
+      client.newUntypedWorkflowStub("reap-local").terminate("operator");
+
+      awaitWithin(
+          INTERVAL.plus(REMOVAL),
+          () -> ferry.localResources().isEmpty() && !ProcessHandle.of(pid).isPresent(),
+          ferry,
+          terminated);
+      assertThat(status(client, "reap-local"))
+          .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED);
+      FerryProcesses.assertGone(pid);
+      assertThat(ferry.localResources()).isEmpty();
+      assertThat(reaper(client).reapedRunClosed()).isGreaterThanOrEqualTo(1);
+      assertThat(ferry.log("orchestrator.log")).contains("reaper: removed").contains("reap-local");
+    }
+  }
+
+  @Test
+  void theContainerOfATerminatedRunIsRemovedByTheReaper() throws Exception {
+    Infrastructure.require("a Docker engine (docker info)", DockerImages.engineAnswers());
+    String image = DockerImages.workerImage();
+    try (FerryProcesses ferry = new FerryProcesses(dir)) {
+      ferry.startOrchestrator(
+          Map.of(
+              "FERRY_PROVIDER",
+              "docker",
+              "FERRY_IMAGE",
+              image,
+              "FERRY_REAPER_INTERVAL",
+              INTERVAL.toSeconds() + "s"));
+      WorkflowClient client = ferry.client();
+      String id = "reap-docker-" + System.nanoTime();
+      LongPrimesRun.start(client, id);
+      LongPrimesRun.awaitCheckpoint(client, id);
+      assertThat(DockerImages.containers(Labels.WORKFLOW_ID + "=" + id)).hasSize(1);
+
+      long terminated = System.nanoTime();
+      client.newUntypedWorkflowStub(id).terminate("operator");
+
+      awaitWithin(
+          INTERVAL.plus(REMOVAL),
+          () -> DockerImages.containers(Labels.WORKFLOW_ID + "=" + id).isEmpty(),
+          ferry,
+          terminated);
+      assertThat(status(client, id))
+          .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED);
+      assertThat(reaper(client).reapedRunClosed()).isGreaterThanOrEqualTo(1);
+    }
+  }
+
+  private static void awaitWithin(
+      Duration limit, BooleanSupplier done, FerryProcesses ferry, long since)
+      throws InterruptedException {
+    long deadline = since + limit.toNanos();
+    while (!done.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(
+            "the compute was still there "
+                + limit
+                + " after the run was terminated; "
+                + ferry.log("orchestrator.log"));
+      }
+      Thread.sleep(100);
+    }
+    log.info("compute removed {} after the run was terminated", FerryProcesses.since(since));
+  }
+
+  private static ReaperStatus reaper(WorkflowClient client) {
+    return client.newWorkflowStub(ReaperWorkflow.class, ReaperWorkflow.ID).status();
+  }
+
+  private static WorkflowExecutionStatus status(WorkflowClient client, String workflowId) {
+    return client
+        .getWorkflowServiceStubs()
+        .blockingStub()
+        .describeWorkflowExecution(
+            DescribeWorkflowExecutionRequest.newBuilder()
+                .setNamespace(client.getOptions().getNamespace())
+                .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
+                .build())
+        .getWorkflowExecutionInfo()
+        .getStatus();
+  }
+}
