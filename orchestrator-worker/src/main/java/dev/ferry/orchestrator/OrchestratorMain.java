@@ -71,10 +71,10 @@ public final class OrchestratorMain {
       Optional<PersistentTemporal> temporal =
           PersistentTemporal.forServer(env, TemporalCli.PIP, err);
       Map<String, String> effective = new HashMap<>(env);
-      temporal.ifPresent(t -> effective.put("TEMPORAL_ADDRESS", t.address()));
       Orchestrator orchestrator;
       HttpApi api;
       try {
+        temporal.ifPresent(t -> effective.putAll(ownTemporal(t, env)));
         orchestrator = Orchestrator.start(OrchestratorConfig.fromEnvironment(effective));
         try {
           api = HttpApi.start(http, orchestrator.httpRoutes(effective));
@@ -99,6 +99,21 @@ public final class OrchestratorMain {
                   "ferry-shutdown"));
       stopped.await();
       return ExitCodes.OK;
+    }
+
+    /**
+     * What changes when this server runs its own dev server: its address, and a callback key kept
+     * next to its state unless FERRY_CALLBACK_SECRET is set, so callback URLs outlive a restart.
+     */
+    private static Map<String, String> ownTemporal(
+        PersistentTemporal temporal, Map<String, String> env) {
+      Map<String, String> own = new HashMap<>();
+      own.put("TEMPORAL_ADDRESS", temporal.address());
+      String secret = env.get("FERRY_CALLBACK_SECRET");
+      if (secret == null || secret.isBlank()) {
+        own.put("FERRY_CALLBACK_SECRET", CallbackSecretFile.readOrCreate(temporal.dataDir()));
+      }
+      return own;
     }
   }
 

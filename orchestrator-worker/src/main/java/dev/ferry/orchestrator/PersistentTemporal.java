@@ -212,6 +212,10 @@ final class PersistentTemporal implements AutoCloseable {
     return server.pid();
   }
 
+  Path dataDir() {
+    return settings.dataDir();
+  }
+
   /** Stops the dev server (SIGTERM, then SIGKILL after a grace) and releases the data directory. */
   @Override
   public void close() {

@@ -11,6 +11,9 @@ import dev.ferry.api.RunWorkflow;
 import dev.ferry.providers.FaultReport;
 import dev.ferry.providers.Infrastructure;
 import io.temporal.client.WorkflowStub;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -171,6 +174,23 @@ class PersistentServerIT {
       assertThat(second.exitValue()).isEqualTo(2);
       assertThat(ferry.log("refused.log"))
           .contains("another ferry server", "TEMPORAL_ADDRESS", "FERRY_DATA_DIR");
+    }
+  }
+
+  @Test
+  void aTakenTemporalPortIsNamedWithTheVariableThatMovesIt() throws Exception {
+    try (FerryProcesses ferry = new FerryProcesses(dir, "127.0.0.1:1");
+        ServerSocket taken = new ServerSocket()) {
+      taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      port = taken.getLocalPort();
+      uiPort = FerryProcesses.freePort();
+      Process server = ferry.startOrchestrator(env(), "taken.log");
+
+      assertThat(server.waitFor(1, TimeUnit.MINUTES)).isTrue();
+      assertThat(server.exitValue()).isEqualTo(2);
+      assertThat(ferry.log("taken.log"))
+          .contains("port " + port + " is in use", "FERRY_TEMPORAL_PORT", "TEMPORAL_ADDRESS");
+      assertThat(ferry.dataDir().resolve(DevServerRecord.FILE)).doesNotExist();
     }
   }
 
