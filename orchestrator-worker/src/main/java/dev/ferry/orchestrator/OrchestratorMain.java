@@ -3,7 +3,9 @@ package dev.ferry.orchestrator;
 import dev.ferry.api.ExitCodes;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -40,7 +42,7 @@ public final class OrchestratorMain {
     @Override
     public <K> K create(Class<K> type) throws Exception {
       if (type == Server.class) {
-        return type.cast(new Server(env));
+        return type.cast(new Server(env, err));
       }
       if (type == Demo.class) {
         return type.cast(new Demo(env, err));
@@ -49,24 +51,39 @@ public final class OrchestratorMain {
     }
   }
 
-  /** The orchestrator worker, until SIGTERM. */
+  /**
+   * The orchestrator worker, until SIGTERM: on the Temporal at TEMPORAL_ADDRESS, else on a Temporal
+   * dev server it runs itself with its state on disk ({@link PersistentTemporal}), else in memory.
+   */
   @Command(name = "server", description = "Run the orchestrator worker until stopped.")
   static final class Server implements Callable<Integer> {
     private final Map<String, String> env;
+    private final PrintStream err;
 
-    Server(Map<String, String> env) {
+    Server(Map<String, String> env, PrintStream err) {
       this.env = env;
+      this.err = err;
     }
 
     @Override
     public Integer call() throws InterruptedException {
       HttpSettings http = HttpSettings.fromEnvironment(env);
-      Orchestrator orchestrator = Orchestrator.start(OrchestratorConfig.fromEnvironment(env));
+      Optional<PersistentTemporal> temporal =
+          PersistentTemporal.forServer(env, TemporalCli.PIP, err);
+      Map<String, String> effective = new HashMap<>(env);
+      Orchestrator orchestrator;
       HttpApi api;
       try {
-        api = HttpApi.start(http, orchestrator.httpRoutes(env));
+        temporal.ifPresent(t -> effective.putAll(ownTemporal(t, env)));
+        orchestrator = Orchestrator.start(OrchestratorConfig.fromEnvironment(effective));
+        try {
+          api = HttpApi.start(http, orchestrator.httpRoutes(effective));
+        } catch (RuntimeException e) {
+          orchestrator.close();
+          throw e;
+        }
       } catch (RuntimeException e) {
-        orchestrator.close();
+        temporal.ifPresent(PersistentTemporal::close);
         throw e;
       }
       CountDownLatch stopped = new CountDownLatch(1);
@@ -76,11 +93,27 @@ public final class OrchestratorMain {
                   () -> {
                     api.close();
                     orchestrator.close();
+                    temporal.ifPresent(PersistentTemporal::close);
                     stopped.countDown();
                   },
                   "ferry-shutdown"));
       stopped.await();
       return ExitCodes.OK;
+    }
+
+    /**
+     * What changes when this server runs its own dev server: its address, and a callback key kept
+     * next to its state unless FERRY_CALLBACK_SECRET is set, so callback URLs outlive a restart.
+     */
+    private static Map<String, String> ownTemporal(
+        PersistentTemporal temporal, Map<String, String> env) {
+      Map<String, String> own = new HashMap<>();
+      own.put("TEMPORAL_ADDRESS", temporal.address());
+      String secret = env.get("FERRY_CALLBACK_SECRET");
+      if (secret == null || secret.isBlank()) {
+        own.put("FERRY_CALLBACK_SECRET", CallbackSecretFile.readOrCreate(temporal.dataDir()));
+      }
+      return own;
     }
   }
 

@@ -76,6 +76,16 @@ final class FerryProcesses implements AutoCloseable {
     this.temporal = server;
   }
 
+  /**
+   * Around the Temporal the orchestrator runs itself ({@code ferry server} with no
+   * TEMPORAL_ADDRESS: its own dev server), at {@code address}; the fixture starts and stops none.
+   */
+  FerryProcesses(Path dir, String address) {
+    this.dir = dir;
+    this.address = address;
+    this.temporal = () -> {};
+  }
+
   /** A client of this Temporal server, closed with the rest. */
   WorkflowClient client() {
     if (client == null) {
@@ -115,6 +125,11 @@ final class FerryProcesses implements AutoCloseable {
 
   Path stateDir() {
     return dir.resolve("local-state");
+  }
+
+  /** Where a {@code ferry server} without TEMPORAL_ADDRESS keeps its dev server's state. */
+  Path dataDir() {
+    return dir.resolve("data");
   }
 
   /** The orchestrator server, on the local provider, with its log in the test's directory. */
@@ -187,6 +202,7 @@ final class FerryProcesses implements AutoCloseable {
       String subcommand, int port, Map<String, String> extraEnv, String logName) {
     Map<String, String> env = new HashMap<>(extraEnv);
     env.put("TEMPORAL_ADDRESS", "");
+    env.put("FERRY_TEMPORAL", "memory");
     env.put("FERRY_TEMPORAL_PORT", String.valueOf(port));
     return start(ORCHESTRATOR_JAR, List.of(subcommand), env, dir.resolve(logName));
   }
@@ -304,6 +320,8 @@ final class FerryProcesses implements AutoCloseable {
     ferry.put("FERRY_LOCAL_WORKER_JAR", WORKER_JAR.toString());
     ferry.put("FERRY_STARTER_JAR", STARTER_JAR.toString());
     ferry.put("FERRY_LOCAL_STATE_DIR", stateDir().toString());
+    // Never the user's own data directory (where a developer's ferry server keeps its Temporal).
+    ferry.put("FERRY_DATA_DIR", dataDir().toString());
     // Any free port: processes of parallel tests (and builds) must not fight over 6007.
     ferry.put("FERRY_HTTP_PORT", "0");
     ferry.putAll(extraEnv);

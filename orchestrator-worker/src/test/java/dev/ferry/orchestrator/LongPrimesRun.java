@@ -56,6 +56,14 @@ final class LongPrimesRun {
    * the run count it lost.
    */
   static RunWorkflow start(WorkflowClient client, String workflowId, Duration heartbeatTimeout) {
+    return start(client, workflowId, heartbeatTimeout, BELOW);
+  }
+
+  /**
+   * Starts a run of primes below {@code below}: shorter than the default, for fewer checkpoints.
+   */
+  static RunWorkflow start(
+      WorkflowClient client, String workflowId, Duration heartbeatTimeout, long below) {
     RunWorkflow run =
         client.newWorkflowStub(
             RunWorkflow.class,
@@ -65,7 +73,7 @@ final class LongPrimesRun {
                 .build());
     WorkflowClient.start(
         run::run,
-        RunRequest.of("primes", JSON.createObjectNode().put("below", BELOW))
+        RunRequest.of("primes", JSON.createObjectNode().put("below", below))
             .withTimeouts(
                 new RunTimeouts(Duration.ofMinutes(2), Duration.ofMinutes(20), heartbeatTimeout)));
     return run;

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,9 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
  * kill -9 of the orchestrator mid-run, on the real Temporal server, with the worker frozen
  * meanwhile so that it can neither finish nor move on: the worker outlives the orchestrator, goes
  * on reporting to Temporal once thawed, a restarted orchestrator picks the run up, finds the
- * compute through the provider's records, and tears it down at the end. Nothing is lost and nothing
- * is left.
+ * compute through the provider's records, and tears it down at the end. Nothing is lost, nothing is
+ * left, and no more than one worker ever runs for the run (sampled throughout).
  */
+@Tag("fault")
 class OrchestratorRestartIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -42,10 +44,14 @@ class OrchestratorRestartIT {
             + TemporalDevServer.CLI_VARIABLE
             + ")",
         cli.isPresent());
-    try (FerryProcesses ferry = new FerryProcesses(dir, TemporalDevServer.start(cli.get(), dir))) {
+    long start = System.nanoTime();
+    try (FerryProcesses ferry = new FerryProcesses(dir, TemporalDevServer.start(cli.get(), dir));
+        LiveComputeSampler sampler = new LiveComputeSampler(ferry)) {
       Process first = ferry.startOrchestrator(Map.of(), "first-orchestrator.log");
       // Frozen for as long as the test needs: the heartbeat timeout only has to outlast that.
-      RunWorkflow run = LongPrimesRun.start(ferry.client(), "restart-test", FROZEN_HEARTBEAT);
+      RunWorkflow run =
+          LongPrimesRun.start(
+              ferry.client(), "restart-test", FROZEN_HEARTBEAT, PersistentServerIT.BELOW);
       LongPrimesRun.awaitCheckpoint(ferry.client(), "restart-test");
       long workerPid = Long.parseLong(run.status().compute().resourceId());
       FrozenCompute worker = FrozenCompute.process(workerPid);
@@ -59,8 +65,10 @@ class OrchestratorRestartIT {
       worker.thaw();
       RunResult result = WorkflowStub.fromTyped(run).getResult(RunResult.class);
 
+      PersistentServerIT.recordAndAssertNothingLeft(
+          ferry, sampler, result, "orchestrator-killed", "kill -9 of the orchestrator", start);
       assertThat(JSON.treeToValue(result.output(), PrimesOutput.class).count())
-          .isEqualTo(LongPrimesRun.PRIMES_BELOW);
+          .isEqualTo(PersistentServerIT.PRIMES_BELOW);
       assertThat(result.attempts())
           .extracting(AttemptSummary::outcome)
           .containsExactly(AttemptOutcome.SUCCEEDED);
