@@ -6,7 +6,6 @@ import dev.ferry.api.ExecutionMode;
 import dev.ferry.api.PullRequestStatus;
 import dev.ferry.api.PullRequestWorkflow;
 import dev.ferry.api.RunRequest;
-import dev.ferry.api.RunStatus;
 import dev.ferry.api.RunTimeouts;
 import dev.ferry.api.RunWorkflow;
 import dev.ferry.api.TaskQueues;
@@ -147,8 +146,9 @@ final class RunRoutes implements HttpApi.Routes {
         PullRequestStatus status = client.newWorkflowStub(PullRequestWorkflow.class, id).status();
         body.put("type", "pull-request");
         body.put("status", status);
-        body.put("old", runStatus(id + "-old"));
-        body.put("new", runStatus(id + "-new"));
+        // Each side as the check last heard from it; its timings and receipts are at its own id.
+        body.put("old", status == null ? null : status.oldRun());
+        body.put("new", status == null ? null : status.newRun());
       } else if (type.equals("RunWorkflow")) {
         body.put("type", "run");
         body.put("status", client.newWorkflowStub(RunWorkflow.class, id).status());
@@ -159,14 +159,6 @@ final class RunRoutes implements HttpApi.Routes {
       // Its first workflow task has not run yet: the execution status is all there is.
     }
     ctx.json(body);
-  }
-
-  private RunStatus runStatus(String id) {
-    try {
-      return client.newWorkflowStub(RunWorkflow.class, id).status();
-    } catch (WorkflowException e) {
-      return null;
-    }
   }
 
   private void cancel(Context ctx) {
