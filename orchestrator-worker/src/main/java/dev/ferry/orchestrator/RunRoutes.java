@@ -10,6 +10,7 @@ import dev.ferry.api.RunTimeouts;
 import dev.ferry.api.RunWorkflow;
 import dev.ferry.api.TaskQueues;
 import dev.ferry.api.Workload;
+import dev.ferry.providers.local.LocalComputeProvider;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.javalin.Javalin;
@@ -47,9 +48,16 @@ final class RunRoutes implements HttpApi.Routes {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,200}");
 
   private final WorkflowClient client;
+  private final String defaultProvider;
+
+  /** Routes whose runs without a provider go to {@code defaultProvider} (null when unknown). */
+  RunRoutes(WorkflowClient client, String defaultProvider) {
+    this.client = client;
+    this.defaultProvider = defaultProvider;
+  }
 
   RunRoutes(WorkflowClient client) {
-    this.client = client;
+    this(client, null);
   }
 
   @Override
@@ -88,6 +96,9 @@ final class RunRoutes implements HttpApi.Routes {
               null);
       if (request.mode() == ExecutionMode.WORKER) {
         Workload.parse(request.workload(), request.input());
+      } else if (LocalComputeProvider.ID.equals(
+          request.compute().provider() != null ? request.compute().provider() : defaultProvider)) {
+        throw BadRequest.field("mode", LocalComputeProvider.NO_CALLBACK_MODE);
       }
     } catch (IllegalArgumentException e) {
       String message = e.getMessage();
