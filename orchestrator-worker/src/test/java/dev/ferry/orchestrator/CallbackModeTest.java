@@ -249,6 +249,31 @@ class CallbackModeTest {
   }
 
   @Test
+  void theHttpApiRefusesCallbackModeWhenTheServersDefaultProviderIsLocal() throws Exception {
+    int otherPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      otherPort = socket.getLocalPort();
+    }
+    try (HttpApi localByDefault =
+        HttpApi.start(
+            new HttpSettings("127.0.0.1", otherPort),
+            List.of(new RunRoutes(env.getWorkflowClient(), LocalComputeProvider.ID)))) {
+      HttpResponse<String> refused =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + otherPort + "/runs"))
+                  .timeout(Duration.ofSeconds(30))
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"workload\":\"example\",\"mode\":\"callback\"}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+
+      assertThat(refused.statusCode()).isEqualTo(400);
+      assertThat(JsonBody.JSON.readTree(refused.body()).path("field").asText()).isEqualTo("mode");
+    }
+  }
+
+  @Test
   void aCallbackRunThatReachesTheLocalProviderFailsBeforeAnythingIsStarted() throws Exception {
     RunWorkflow run =
         env.getWorkflowClient()
