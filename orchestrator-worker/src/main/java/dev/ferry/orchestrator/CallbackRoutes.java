@@ -12,6 +12,7 @@ import io.grpc.StatusRuntimeException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.PendingActivityState;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
@@ -63,7 +64,15 @@ final class CallbackRoutes implements HttpApi.Routes {
       throw BadRequest.field(
           "action", "action must be complete, fail, heartbeat or cancelled, was '" + action + "'");
     }
-    String activityId = pendingWorkload(attempt);
+    PendingActivityInfo workload = pendingWorkload(attempt);
+    String activityId = workload.getActivityId();
+    if (workload.getState() == PendingActivityState.PENDING_ACTIVITY_STATE_CANCEL_REQUESTED
+        && !action.equals("cancelled")) {
+      // Said here rather than left to the heartbeat's answer, which not every server gives for a
+      // workload whose cancellation was requested (Temporal's test server answers "not found").
+      cancelled(ctx);
+      return;
+    }
     Optional<String> runId = Optional.of(attempt.runId());
     String workflowId = attempt.workflowId();
     try {
@@ -96,8 +105,7 @@ final class CallbackRoutes implements HttpApi.Routes {
         default -> throw new IllegalStateException("checked above");
       }
     } catch (ActivityCanceledException e) {
-      // The run was cancelled: the compute should stop; its teardown is under way.
-      ctx.status(409).json(Map.of("error", "the run was cancelled", "cancel_requested", true));
+      cancelled(ctx);
       return;
     } catch (ActivityNotExistsException e) {
       throw gone("the workload of attempt " + attempt.attempt() + " has already ended");
@@ -108,8 +116,13 @@ final class CallbackRoutes implements HttpApi.Routes {
     ctx.json(Map.of("ok", true));
   }
 
-  /** The id of the attempt's pending workload activity, or 404/410 when there is none. */
-  private String pendingWorkload(CallbackTokens.Attempt attempt) {
+  /** The run was cancelled: the compute should stop; its teardown is under way. */
+  private static void cancelled(Context ctx) {
+    ctx.status(409).json(Map.of("error", "the run was cancelled", "cancel_requested", true));
+  }
+
+  /** The attempt's pending workload activity, or 404/410 when there is none. */
+  private PendingActivityInfo pendingWorkload(CallbackTokens.Attempt attempt) {
     DescribeWorkflowExecutionResponse described;
     try {
       described =
@@ -139,7 +152,6 @@ final class CallbackRoutes implements HttpApi.Routes {
     }
     return described.getPendingActivitiesList().stream()
         .filter(a -> a.getActivityType().getName().equals(WorkloadActivity.TYPE))
-        .map(PendingActivityInfo::getActivityId)
         .findFirst()
         .orElseThrow(() -> gone("attempt " + attempt.attempt() + " has no running workload"));
   }

@@ -30,14 +30,17 @@ public final class Orchestrator implements AutoCloseable {
   private final WorkflowClient client;
   private final WorkerFactory factory;
   private final CallbackTokens callbacks;
+  private final String defaultProvider;
 
   private Orchestrator(
       EmbeddedTemporal embedded,
       WorkflowServiceStubs stubs,
       WorkflowClient client,
       WorkerFactory factory,
-      CallbackTokens callbacks) {
+      CallbackTokens callbacks,
+      String defaultProvider) {
     this.callbacks = callbacks;
+    this.defaultProvider = defaultProvider;
     this.embedded = embedded;
     this.stubs = stubs;
     this.client = client;
@@ -103,7 +106,8 @@ public final class Orchestrator implements AutoCloseable {
       } else {
         log.info("commit statuses go to {}", github.apiUrl());
       }
-      return new Orchestrator(embedded, stubs, client, factory, callbacks);
+      return new Orchestrator(
+          embedded, stubs, client, factory, callbacks, config.defaults().provider());
     } catch (RuntimeException e) {
       if (embedded != null) {
         embedded.close();
@@ -151,7 +155,7 @@ public final class Orchestrator implements AutoCloseable {
       log.info("no GITHUB_WEBHOOK_SECRET: POST /github/webhook answers 401 to every delivery");
     }
     return java.util.List.of(
-        new RunRoutes(client),
+        new RunRoutes(client, defaultProvider),
         new PullRequestRoutes(client, github.webhookSecret()),
         new CallbackRoutes(client, callbacks));
   }

@@ -4,12 +4,15 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.ferry.api.PrCheckOutput;
+import dev.ferry.api.RunPhase;
 import dev.ferry.api.RunRequest;
 import dev.ferry.api.RunResult;
+import dev.ferry.api.RunUpdate;
 import dev.ferry.api.RunWorkflow;
 import dev.ferry.api.SideOutcome;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.ChildWorkflowFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Async;
@@ -35,6 +38,7 @@ final class PullRequestSide {
 
   private Promise<RunResult> result;
   private boolean cancelled;
+  private RunUpdate reported;
 
   PullRequestSide(String runId, RunRequest request) {
     this.runId = runId;
@@ -59,6 +63,32 @@ final class PullRequestSide {
     scope.run();
   }
 
+  /** The side's run told its parent how it goes. */
+  void reported(RunUpdate update) {
+    reported = update;
+  }
+
+  /**
+   * The side's run as it last reported, in its final phase once it has ended (its last report may
+   * have been sent before its end); null before its first report.
+   */
+  RunUpdate run() {
+    if (result == null || !result.isCompleted()) {
+      return reported;
+    }
+    RunUpdate last =
+        reported != null
+            ? reported
+            : new RunUpdate(runId, RunPhase.PROVISIONING, 0, 0, null, null, null);
+    RuntimeException failure = result.getFailure();
+    if (failure == null) {
+      return last.inPhase(RunPhase.SUCCEEDED, null);
+    }
+    return isCancellation(failure)
+        ? last.inPhase(RunPhase.CANCELLED, cancelled ? CANCELLED : "cancelled")
+        : last.inPhase(RunPhase.FAILED, reason(failure));
+  }
+
   boolean done() {
     return result.isCompleted();
   }
@@ -81,6 +111,11 @@ final class PullRequestSide {
           JSON.convertValue(run.output(), PrCheckOutput.class), run.elapsed(), null);
     }
     return new SideOutcome(null, null, cancelled ? CANCELLED : reason(failure));
+  }
+
+  private static boolean isCancellation(Throwable failure) {
+    Throwable cause = failure instanceof ChildWorkflowFailure child ? child.getCause() : failure;
+    return cause instanceof CanceledFailure || failure instanceof CanceledFailure;
   }
 
   private static String reason(Throwable failure) {

@@ -10,6 +10,7 @@ import dev.ferry.api.PullRequestResult;
 import dev.ferry.api.PullRequestStatus;
 import dev.ferry.api.PullRequestWorkflow;
 import dev.ferry.api.RunRequest;
+import dev.ferry.api.RunUpdate;
 import dev.ferry.api.SideOutcome;
 import dev.ferry.api.Workload;
 import io.temporal.activity.ActivityOptions;
@@ -35,12 +36,14 @@ public class PullRequestWorkflowImpl implements PullRequestWorkflow {
               .build());
 
   private PullRequestStatus status;
+  private PullRequestSide old;
+  private PullRequestSide head;
 
   @Override
   public PullRequestResult check(PullRequestCheck check) {
     String id = Workflow.getInfo().getWorkflowId();
-    PullRequestSide old = new PullRequestSide(id + "-old", request(check, check.oldSha()));
-    PullRequestSide head = new PullRequestSide(id + "-new", request(check, check.newSha()));
+    old = new PullRequestSide(id + "-old", request(check, check.oldSha()));
+    head = new PullRequestSide(id + "-new", request(check, check.newSha()));
     report(check, CommitState.PENDING, "checking base and head", null, null);
     old.start();
     head.start();
@@ -74,7 +77,27 @@ public class PullRequestWorkflowImpl implements PullRequestWorkflow {
 
   @Override
   public PullRequestStatus status() {
-    return status;
+    if (status == null) {
+      return null;
+    }
+    return new PullRequestStatus(
+        status.state(),
+        status.description(),
+        status.oldRunId(),
+        status.newRunId(),
+        status.old(),
+        status.current(),
+        old == null ? null : old.run(),
+        head == null ? null : head.run());
+  }
+
+  @Override
+  public void runChanged(RunUpdate update) {
+    for (PullRequestSide side : new PullRequestSide[] {old, head}) {
+      if (side != null && side.runId().equals(update.runId())) {
+        side.reported(update);
+      }
+    }
   }
 
   private void report(
@@ -84,7 +107,9 @@ public class PullRequestWorkflowImpl implements PullRequestWorkflow {
       SideOutcome old,
       SideOutcome current) {
     String id = Workflow.getInfo().getWorkflowId();
-    status = new PullRequestStatus(state, description, id + "-old", id + "-new", old, current);
+    status =
+        new PullRequestStatus(
+            state, description, id + "-old", id + "-new", old, current, null, null);
     statuses.setStatus(new CommitStatus(check.repo(), check.newSha(), state, description, id));
   }
 

@@ -6,11 +6,11 @@ import dev.ferry.api.ExecutionMode;
 import dev.ferry.api.PullRequestStatus;
 import dev.ferry.api.PullRequestWorkflow;
 import dev.ferry.api.RunRequest;
-import dev.ferry.api.RunStatus;
 import dev.ferry.api.RunTimeouts;
 import dev.ferry.api.RunWorkflow;
 import dev.ferry.api.TaskQueues;
 import dev.ferry.api.Workload;
+import dev.ferry.providers.local.LocalComputeProvider;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.javalin.Javalin;
@@ -48,9 +48,16 @@ final class RunRoutes implements HttpApi.Routes {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,200}");
 
   private final WorkflowClient client;
+  private final String defaultProvider;
+
+  /** Routes whose runs without a provider go to {@code defaultProvider} (null when unknown). */
+  RunRoutes(WorkflowClient client, String defaultProvider) {
+    this.client = client;
+    this.defaultProvider = defaultProvider;
+  }
 
   RunRoutes(WorkflowClient client) {
-    this.client = client;
+    this(client, null);
   }
 
   @Override
@@ -89,6 +96,9 @@ final class RunRoutes implements HttpApi.Routes {
               null);
       if (request.mode() == ExecutionMode.WORKER) {
         Workload.parse(request.workload(), request.input());
+      } else if (LocalComputeProvider.ID.equals(
+          request.compute().provider() != null ? request.compute().provider() : defaultProvider)) {
+        throw BadRequest.field("mode", LocalComputeProvider.NO_CALLBACK_MODE);
       }
     } catch (IllegalArgumentException e) {
       String message = e.getMessage();
@@ -147,8 +157,9 @@ final class RunRoutes implements HttpApi.Routes {
         PullRequestStatus status = client.newWorkflowStub(PullRequestWorkflow.class, id).status();
         body.put("type", "pull-request");
         body.put("status", status);
-        body.put("old", runStatus(id + "-old"));
-        body.put("new", runStatus(id + "-new"));
+        // Each side as the check last heard from it; its timings and receipts are at its own id.
+        body.put("old", status == null ? null : status.oldRun());
+        body.put("new", status == null ? null : status.newRun());
       } else if (type.equals("RunWorkflow")) {
         body.put("type", "run");
         body.put("status", client.newWorkflowStub(RunWorkflow.class, id).status());
@@ -159,14 +170,6 @@ final class RunRoutes implements HttpApi.Routes {
       // Its first workflow task has not run yet: the execution status is all there is.
     }
     ctx.json(body);
-  }
-
-  private RunStatus runStatus(String id) {
-    try {
-      return client.newWorkflowStub(RunWorkflow.class, id).status();
-    } catch (WorkflowException e) {
-      return null;
-    }
   }
 
   private void cancel(Context ctx) {

@@ -45,6 +45,7 @@ public class RunWorkflowImpl implements RunWorkflow {
   @Override
   public RunResult run(RunRequest request) {
     tracker = new RunTracker(now(), request.maxComputeAttempts());
+    ParentReports.startIfChild(this::status);
     try {
       RunResult result = execute(request);
       tracker.finished(RunPhase.SUCCEEDED, null, now());

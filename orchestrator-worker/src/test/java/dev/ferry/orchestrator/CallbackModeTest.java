@@ -3,11 +3,19 @@ package dev.ferry.orchestrator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.api.ComputeSpec;
+import dev.ferry.api.ExecutionMode;
+import dev.ferry.api.FailureTypes;
+import dev.ferry.api.RunRequest;
 import dev.ferry.api.RunResult;
+import dev.ferry.api.RunWorkflow;
 import dev.ferry.api.TaskQueues;
 import dev.ferry.providers.FakeComputeProvider;
 import dev.ferry.providers.ProviderRegistry;
+import dev.ferry.providers.local.LocalComputeProvider;
+import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestEnvironmentOptions;
@@ -29,6 +37,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Callback mode end to end over real HTTP: each compute is a shell process running the shipped
@@ -42,6 +51,7 @@ class CallbackModeTest {
       Path.of("..", "docs", "examples", "callback-worker.sh").toAbsolutePath().normalize();
 
   private final FakeComputeProvider fake = new FakeComputeProvider();
+  @TempDir Path localState;
   private final TestWorkflowEnvironment env =
       TestWorkflowEnvironment.newInstance(
           TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
@@ -65,7 +75,10 @@ class CallbackModeTest {
         Orchestrator.workflowOptions(), RunWorkflowImpl.class);
     worker.registerActivitiesImplementations(
         new ComputeActivitiesImpl(
-            ProviderRegistry.of(fake),
+            ProviderRegistry.of(
+                fake,
+                new LocalComputeProvider(
+                    List.of("sleep", "600"), localState, Duration.ofSeconds(5))),
             new ComputeDefaults("fake", null),
             new WorkerEnvironment(
                 "127.0.0.1:7233", "default", Map.of("TEMPORAL_API_KEY", "s3cret"), tokens)));
@@ -206,6 +219,92 @@ class CallbackModeTest {
     assertThat(((ApplicationFailure) failed.getCause()).getOriginalMessage())
         .contains("compute was lost");
     assertThat(fake.provisioned()).hasSize(1);
+  }
+
+  @Test
+  void theHttpApiRefusesCallbackModeOnTheLocalProviderAndStartsNothing() throws Exception {
+    HttpResponse<String> refused =
+        post(
+            "/runs",
+            """
+            {"workload":"example","mode":"callback","provider":"local","id":"callback-local"}
+            """);
+
+    assertThat(refused.statusCode()).isEqualTo(400);
+    JsonNode error = JsonBody.JSON.readTree(refused.body());
+    assertThat(error.path("field").asText()).isEqualTo("mode");
+    assertThat(error.path("error").asText())
+        .contains("callback mode needs a provider that runs images", "local provider");
+    assertThat(
+            env.getWorkflowClient()
+                .getWorkflowServiceStubs()
+                .blockingStub()
+                .listOpenWorkflowExecutions(
+                    io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsRequest
+                        .newBuilder()
+                        .setNamespace(env.getNamespace())
+                        .build())
+                .getExecutionsList())
+        .isEmpty();
+  }
+
+  @Test
+  void theHttpApiRefusesCallbackModeWhenTheServersDefaultProviderIsLocal() throws Exception {
+    int otherPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      otherPort = socket.getLocalPort();
+    }
+    try (HttpApi localByDefault =
+        HttpApi.start(
+            new HttpSettings("127.0.0.1", otherPort),
+            List.of(new RunRoutes(env.getWorkflowClient(), LocalComputeProvider.ID)))) {
+      HttpResponse<String> refused =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + otherPort + "/runs"))
+                  .timeout(Duration.ofSeconds(30))
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"workload\":\"example\",\"mode\":\"callback\"}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+
+      assertThat(refused.statusCode()).isEqualTo(400);
+      assertThat(JsonBody.JSON.readTree(refused.body()).path("field").asText()).isEqualTo("mode");
+    }
+  }
+
+  @Test
+  void aCallbackRunThatReachesTheLocalProviderFailsBeforeAnythingIsStarted() throws Exception {
+    RunWorkflow run =
+        env.getWorkflowClient()
+            .newWorkflowStub(
+                RunWorkflow.class,
+                WorkflowOptions.newBuilder()
+                    .setWorkflowId("callback-on-local")
+                    .setTaskQueue(TaskQueues.ORCHESTRATOR)
+                    .build());
+    WorkflowClient.start(
+        run::run,
+        new RunRequest(
+            "example",
+            null,
+            ComputeSpec.defaults().withProvider(LocalComputeProvider.ID),
+            null,
+            0,
+            ExecutionMode.CALLBACK,
+            null));
+
+    WorkflowFailedException failed = awaitFailure("callback-on-local");
+    ApplicationFailure cause = (ApplicationFailure) failed.getCause();
+    assertThat(cause.getType()).isEqualTo(FailureTypes.INVALID_COMPUTE_SPEC);
+    assertThat(cause.getOriginalMessage())
+        .isEqualTo("could not provision compute: " + LocalComputeProvider.NO_CALLBACK_MODE);
+    assertThat(run.status().attempts())
+        .as("one attempt, refused: no second compute tried")
+        .hasSize(1);
+    try (Stream<Path> files = java.nio.file.Files.list(localState)) {
+      assertThat(files).as("no local process record or log").isEmpty();
+    }
   }
 
   private HttpResponse<String> startRun(String id, String heartbeat) throws Exception {

@@ -3,6 +3,7 @@ package dev.ferry.orchestrator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +16,9 @@ final class DockerImages {
 
   static final String BASE = "ferry-jre-base:local";
   static final String WORKER = "ferry-external-worker:e2e";
+  static final String CALLBACK = "ferry-callback-example:e2e";
   private static boolean built;
+  private static boolean callbackBuilt;
 
   private DockerImages() {}
 
@@ -30,9 +33,7 @@ final class DockerImages {
   /** Builds the worker image from the jar this build just made, on the local base image. */
   static synchronized String workerImage() {
     if (!built) {
-      if (run(List.of("docker", "image", "inspect", BASE)).exitCode() != 0) {
-        check(run(List.of(FerryProcesses.ROOT.resolve(".ci/base-image").toString(), BASE)));
-      }
+      ensureBase();
       check(
           run(
               List.of(
@@ -51,6 +52,63 @@ final class DockerImages {
       built = true;
     }
     return WORKER;
+  }
+
+  /**
+   * Builds the callback-mode example image ({@code docs/examples/Dockerfile.callback}) on the local
+   * base image, which must have curl and the tools the example script uses.
+   *
+   * @throws AssertionError naming {@code .ci/base-image} when the base image lacks them
+   */
+  static synchronized String callbackImage() {
+    if (!callbackBuilt) {
+      ensureBase();
+      Result tools =
+          run(
+              List.of(
+                  "docker",
+                  "run",
+                  "--rm",
+                  "--network",
+                  "none",
+                  "--entrypoint",
+                  "sh",
+                  BASE,
+                  "-c",
+                  "for t in curl awk sed tail mktemp; do command -v $t >/dev/null || echo $t; done"));
+      if (tools.exitCode() != 0 || !tools.stdout().isBlank()) {
+        throw new AssertionError(
+            BASE
+                + " lacks what callback mode needs ("
+                + tools.stdout().strip().replace('\n', ' ')
+                + "): rebuild it with .ci/base-image "
+                + BASE);
+      }
+      Path examples = FerryProcesses.ROOT.resolve("docs/examples");
+      check(
+          run(
+              List.of(
+                  "docker",
+                  "build",
+                  "--network",
+                  "none",
+                  "-q",
+                  "-f",
+                  examples.resolve("Dockerfile.callback").toString(),
+                  "--build-arg",
+                  "BASE_IMAGE=" + BASE,
+                  "-t",
+                  CALLBACK,
+                  examples.toString())));
+      callbackBuilt = true;
+    }
+    return CALLBACK;
+  }
+
+  private static void ensureBase() {
+    if (run(List.of("docker", "image", "inspect", BASE)).exitCode() != 0) {
+      check(run(List.of(FerryProcesses.ROOT.resolve(".ci/base-image").toString(), BASE)));
+    }
   }
 
   /** Containers (running or not) that carry this label. */

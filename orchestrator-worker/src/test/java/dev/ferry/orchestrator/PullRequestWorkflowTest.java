@@ -2,16 +2,26 @@ package dev.ferry.orchestrator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.api.CommitState;
 import dev.ferry.api.Labels;
+import dev.ferry.api.Progress;
 import dev.ferry.api.PullRequestCheck;
 import dev.ferry.api.PullRequestResult;
+import dev.ferry.api.PullRequestStatus;
 import dev.ferry.api.PullRequestTrigger;
 import dev.ferry.api.PullRequestWorkflow;
+import dev.ferry.api.RunPhase;
 import dev.ferry.api.RunTimeouts;
+import dev.ferry.api.RunUpdate;
 import dev.ferry.api.TaskQueues;
+import dev.ferry.api.Workload;
+import dev.ferry.external.HeartbeatReporter;
 import dev.ferry.external.WorkloadActivityImpl;
 import dev.ferry.external.WorkloadRegistry;
+import dev.ferry.external.WorkloadRunner;
 import dev.ferry.providers.FakeComputeProvider;
 import dev.ferry.providers.ProviderException;
 import dev.ferry.providers.ProviderRegistry;
@@ -23,7 +33,9 @@ import io.temporal.worker.WorkerFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -214,6 +226,124 @@ class PullRequestWorkflowTest {
     assertThat(fake.provisioned()).hasSize(2);
   }
 
+  @Test
+  void theStatusQueryShowsBothSidesLiveAndThenTheirFinalPhases() throws Exception {
+    SteppedCheck stepped = new SteppedCheck();
+    fake.bootWith(new WorkerFactoryBoot(env, WorkloadRegistry.of(stepped)));
+    String base = commit(Map.of(".ferry/check", "true"));
+    String head = commit(Map.of("other", "1"));
+    stepped.failOn = head;
+    WorkflowClient client = env.getWorkflowClient();
+    String id = PullRequestTrigger.start(client, check(base, head));
+    PullRequestWorkflow check = client.newWorkflowStub(PullRequestWorkflow.class, id);
+
+    PullRequestStatus midRun =
+        awaitStatus(
+            check,
+            s ->
+                running(s.oldRun(), "halfway at " + base)
+                    && running(s.newRun(), "halfway at " + head));
+    stepped.release.countDown();
+    PullRequestResult result = WorkflowStub.fromTyped(check).getResult(PullRequestResult.class);
+    PullRequestStatus ended = check.status();
+
+    assertThat(midRun.state()).isEqualTo(CommitState.PENDING);
+    assertThat(midRun.oldRun().runId()).isEqualTo(id + "-old");
+    assertThat(midRun.newRun().runId()).isEqualTo(id + "-new");
+    assertThat(List.of(midRun.oldRun(), midRun.newRun()))
+        .allSatisfy(
+            side -> {
+              assertThat(side.attempt()).isEqualTo(1);
+              assertThat(side.maxAttempts()).isEqualTo(3);
+              assertThat(side.compute().provider()).isEqualTo("fake");
+              assertThat(side.progress().done()).isEqualTo(1);
+              assertThat(side.progress().total()).isEqualTo(2);
+            });
+    assertThat(result.state()).isEqualTo(CommitState.FAILURE);
+    assertThat(ended.state()).isEqualTo(CommitState.FAILURE);
+    assertThat(ended.oldRun().phase()).isEqualTo(RunPhase.SUCCEEDED);
+    assertThat(ended.newRun().phase()).isEqualTo(RunPhase.SUCCEEDED);
+    assertThat(ended.oldRun().progress().message()).isEqualTo("halfway at " + base);
+    assertThat(ended.current().output().exitCode()).isEqualTo(1);
+    awaitCoordinatorDone(client, check(base, head));
+  }
+
+  @Test
+  void aSideThatCannotRunEndsFailedAndTheCancelledOtherCancelledInTheStatus() throws Exception {
+    WorkerFactoryBoot workers = new WorkerFactoryBoot(env);
+    fake.bootWith(
+        request -> {
+          if (request.labels().get(Labels.WORKFLOW_ID).endsWith("-new")) {
+            throw new ProviderException.InvalidSpec("no capacity for this size");
+          }
+          return workers.apply(request);
+        });
+    String base = commit(Map.of(".ferry/check", "echo waiting; sleep 600"));
+    String head = commit(Map.of("other", "x"));
+
+    PullRequestResult result = runCheck(check(base, head));
+    PullRequestStatus ended =
+        env.getWorkflowClient()
+            .newWorkflowStub(PullRequestWorkflow.class, check(base, head).workflowId())
+            .status();
+
+    assertThat(result.state()).isEqualTo(CommitState.ERROR);
+    assertThat(ended.newRun().phase()).isEqualTo(RunPhase.FAILED);
+    assertThat(ended.newRun().failure()).contains("no capacity for this size");
+    assertThat(ended.oldRun().phase()).isEqualTo(RunPhase.CANCELLED);
+    assertThat(ended.oldRun().failure()).isEqualTo("cancelled: the other side could not run");
+  }
+
+  private static boolean running(RunUpdate side, String message) {
+    return side != null
+        && side.phase() == RunPhase.RUNNING
+        && side.progress() != null
+        && message.equals(side.progress().message());
+  }
+
+  private static PullRequestStatus awaitStatus(
+      PullRequestWorkflow check, java.util.function.Predicate<PullRequestStatus> wanted)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    PullRequestStatus status = check.status();
+    while (!(status != null && wanted.test(status)) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      status = check.status();
+    }
+    assertThat(status).as("the check's status within 90 s").matches(wanted::test);
+    return status;
+  }
+
+  /**
+   * A {@code pr-check} stand-in whose progress the test controls: it reports "halfway at SHA" (1 of
+   * 2), waits for {@link #release}, and ends with exit 1 on {@link #failOn}, exit 0 elsewhere.
+   */
+  private static final class SteppedCheck implements WorkloadRunner<String> {
+    final CountDownLatch release = new CountDownLatch(1);
+    volatile String failOn;
+
+    @Override
+    public String id() {
+      return Workload.PR_CHECK.id();
+    }
+
+    @Override
+    public String parseInput(JsonNode input) {
+      return input.path("sha").asText();
+    }
+
+    @Override
+    public JsonNode run(String sha, JsonNode checkpoint, HeartbeatReporter heartbeat)
+        throws InterruptedException {
+      heartbeat.report(new Progress(1, 2, "halfway at " + sha), null);
+      release.await();
+      ObjectNode output = JsonNodeFactory.instance.objectNode();
+      output.put("exitCode", sha.equals(failOn) ? 1 : 0).put("duration", "PT0.005S");
+      output.putArray("tail").add("done");
+      return output;
+    }
+  }
+
   private PullRequestResult runCheck(PullRequestCheck check) {
     WorkflowClient client = env.getWorkflowClient();
     String id = PullRequestTrigger.start(client, check);
@@ -250,14 +380,19 @@ class PullRequestWorkflowTest {
   }
 
   /** A boot that starts an in-process worker with the built-in workloads on the attempt's queue. */
-  private record WorkerFactoryBoot(TestWorkflowEnvironment env)
+  private record WorkerFactoryBoot(TestWorkflowEnvironment env, WorkloadRegistry workloads)
       implements FakeComputeProvider.Boot {
+
+    WorkerFactoryBoot(TestWorkflowEnvironment env) {
+      this(env, WorkloadRegistry.builtIns());
+    }
+
     @Override
     public FakeComputeProvider.Compute apply(dev.ferry.api.ProvisionRequest request) {
       WorkerFactory factory = WorkerFactory.newInstance(env.getWorkflowClient());
       factory
           .newWorker(request.taskQueue())
-          .registerActivitiesImplementations(new WorkloadActivityImpl(WorkloadRegistry.builtIns()));
+          .registerActivitiesImplementations(new WorkloadActivityImpl(workloads));
       factory.start();
       return new FakeComputeProvider.Compute() {
         @Override

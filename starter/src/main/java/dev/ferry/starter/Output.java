@@ -3,9 +3,12 @@ package dev.ferry.starter;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.AttemptSummary;
+import dev.ferry.api.ComputeHandle;
 import dev.ferry.api.Progress;
+import dev.ferry.api.RunPhase;
 import dev.ferry.api.RunResult;
 import dev.ferry.api.RunStatus;
+import dev.ferry.api.RunUpdate;
 import dev.ferry.api.TeardownReceipt;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
@@ -28,23 +31,49 @@ final class Output {
   }
 
   static String progress(RunStatus status) {
-    StringBuilder line = new StringBuilder("[").append(status.phase()).append("]");
-    if (status.attempt() > 0) {
-      line.append(" attempt ").append(status.attempt()).append('/').append(status.maxAttempts());
+    return progress(
+        status.phase(),
+        status.attempt(),
+        status.maxAttempts(),
+        status.compute(),
+        status.progress(),
+        status.failure());
+  }
+
+  /** One side of a pull-request check, read like a run. */
+  static String progress(RunUpdate run) {
+    return progress(
+        run.phase(),
+        run.attempt(),
+        run.maxAttempts(),
+        run.compute(),
+        run.progress(),
+        run.failure());
+  }
+
+  private static String progress(
+      RunPhase phase,
+      int attempt,
+      int maxAttempts,
+      ComputeHandle compute,
+      Progress progress,
+      String failure) {
+    StringBuilder line = new StringBuilder("[").append(phase).append("]");
+    if (attempt > 0) {
+      line.append(" attempt ").append(attempt).append('/').append(maxAttempts);
     }
-    if (status.compute() != null) {
-      line.append(" on ").append(status.compute().provider()).append(' ');
-      line.append(status.compute().name());
+    if (compute != null) {
+      line.append(" on ").append(compute.provider()).append(' ');
+      line.append(compute.name());
     }
-    Progress progress = status.progress();
     if (progress != null) {
       line.append(String.format(Locale.ROOT, " · %.1f%%", progress.percent()));
       if (progress.message() != null && !progress.message().isBlank()) {
         line.append(" · ").append(progress.message());
       }
     }
-    if (status.failure() != null) {
-      line.append(" · ").append(status.failure());
+    if (failure != null) {
+      line.append(" · ").append(failure);
     }
     return line.toString();
   }

@@ -2,8 +2,9 @@ package dev.ferry.starter;
 
 import dev.ferry.api.CommitState;
 import dev.ferry.api.PullRequestResult;
-import dev.ferry.api.RunStatus;
-import dev.ferry.api.RunWorkflow;
+import dev.ferry.api.PullRequestStatus;
+import dev.ferry.api.PullRequestWorkflow;
+import dev.ferry.api.RunUpdate;
 import dev.ferry.api.SideOutcome;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
@@ -65,20 +66,27 @@ final class PrWaiter {
     }
   }
 
+  /** Each side as the check's own {@code status} query shows it, when it changed. */
   private void showSides(WorkflowClient client, String workflowId) {
-    side(client, "base", workflowId + "-old");
-    side(client, "head", workflowId + "-new");
+    PullRequestStatus status;
+    try {
+      status = client.newWorkflowStub(PullRequestWorkflow.class, workflowId).status();
+    } catch (WorkflowException e) {
+      return; // Its first workflow task has not run yet.
+    }
+    if (status != null) {
+      side("base", status.oldRun());
+      side("head", status.newRun());
+    }
   }
 
-  private void side(WorkflowClient client, String label, String runId) {
-    try {
-      RunStatus status = client.newWorkflowStub(RunWorkflow.class, runId).status();
-      String line = label + " " + Output.progress(status);
-      if (!Objects.equals(shown.put(label, line), line)) {
-        context.err().println(line);
-      }
-    } catch (WorkflowException e) {
-      // The side has not started yet.
+  private void side(String label, RunUpdate run) {
+    if (run == null) {
+      return; // The side has not reported yet.
+    }
+    String line = label + " " + Output.progress(run);
+    if (!Objects.equals(shown.put(label, line), line)) {
+      context.err().println(line);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.ferry.starter;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.ComputeSpec;
+import dev.ferry.api.ExecutionMode;
 import dev.ferry.api.RunRequest;
 import dev.ferry.api.RunTimeouts;
 import dev.ferry.api.RunWorkflow;
@@ -26,7 +27,10 @@ final class RunCommand implements Callable<Integer> {
 
   private final CliContext context;
 
-  @Parameters(index = "0", paramLabel = "WORKLOAD", description = "primes or shell")
+  @Parameters(
+      index = "0",
+      paramLabel = "WORKLOAD",
+      description = "primes, shell or pr-check; with --mode callback, any name the image reads")
   String workload;
 
   @Option(names = "--input", paramLabel = "JSON", description = "workload input (a JSON object)")
@@ -55,6 +59,14 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(names = "--attempts", description = "most fresh computes to use (default 3)")
   int attempts;
+
+  @Option(
+      names = "--mode",
+      paramLabel = "worker|callback",
+      description =
+          "worker (default): the compute runs Ferry's worker; callback: it runs --image, which"
+              + " reports through FERRY_CALLBACK_URL")
+  String mode;
 
   @Option(names = "--id", description = "workflow id (default: generated)")
   String id;
@@ -118,10 +130,31 @@ final class RunCommand implements Callable<Integer> {
             new ComputeSpec(provider, image, cpus, memoryMb, null, Map.of()),
             new RunTimeouts(bootTimeout, runTimeout, heartbeatTimeout),
             attempts,
-            null,
+            executionMode(),
             null);
-    Workload.parse(request.workload(), request.input());
+    if (request.mode() == ExecutionMode.WORKER) {
+      Workload.parse(request.workload(), request.input());
+    } else if (LOCAL_PROVIDER.equals(provider)) {
+      throw new FerryCli.UsageException(CALLBACK_ON_LOCAL);
+    }
     return request;
+  }
+
+  /** The local provider's id: it runs Ferry's worker jar, never an image. */
+  static final String LOCAL_PROVIDER = "local";
+
+  static final String CALLBACK_ON_LOCAL =
+      "--mode callback needs a provider that runs images (docker, aws-batch, do-app, do-droplet):"
+          + " the local provider runs only Ferry's own worker";
+
+  private ExecutionMode executionMode() {
+    if (mode == null || mode.equals("worker")) {
+      return ExecutionMode.WORKER;
+    }
+    if (mode.equals("callback")) {
+      return ExecutionMode.CALLBACK;
+    }
+    throw new FerryCli.UsageException("--mode must be worker or callback, was '" + mode + "'");
   }
 
   private static String shortId() {

@@ -124,6 +124,24 @@ final class FerryCliHarness implements BeforeEachCallback, AfterEachCallback {
     throw new AssertionError(workflowId + " never reached " + phase + "; last seen " + seen);
   }
 
+  /** The request a run was started with, as its history holds it. */
+  dev.ferry.api.RunRequest startRequest(String workflowId) {
+    var started =
+        client()
+            .fetchHistory(workflowId)
+            .getHistory()
+            .getEvents(0)
+            .getWorkflowExecutionStartedEventAttributes();
+    return client()
+        .getOptions()
+        .getDataConverter()
+        .fromPayloads(
+            0,
+            java.util.Optional.of(started.getInput()),
+            dev.ferry.api.RunRequest.class,
+            dev.ferry.api.RunRequest.class);
+  }
+
   /** The ids of every workflow the server has seen start, open or closed. */
   List<String> startedWorkflowIds() {
     var stub = env.getWorkflowServiceStubs().blockingStub();

@@ -9,6 +9,7 @@ import dev.ferry.api.FailureTypes;
 import dev.ferry.api.Progress;
 import dev.ferry.api.RunPhase;
 import dev.ferry.api.RunStatus;
+import dev.ferry.api.RunUpdate;
 import dev.ferry.api.TeardownReceipt;
 import io.temporal.common.converter.DataConverter;
 import io.temporal.common.converter.GlobalDataConverter;
@@ -45,6 +46,16 @@ class OutputTest {
   void leavesOutABlankProgressMessage() {
     assertThat(Output.progress(status(RunPhase.RUNNING, 1, null, new Progress(5, 0, " "), null)))
         .isEqualTo("[RUNNING] attempt 1/3 · 0.0%");
+  }
+
+  @Test
+  void showsAPullRequestSideAsItsRunWouldRead() {
+    Progress progress = new Progress(1, 3, "segment 2");
+    RunStatus run = status(RunPhase.FAILED, 2, BOX, progress, "exit 1");
+
+    assertThat(Output.progress(RunUpdate.of("pr-a-b-1-abc-old", run)))
+        .isEqualTo(Output.progress(run))
+        .isEqualTo("[FAILED] attempt 2/3 on docker ferry-r1-1 · 33.3% · segment 2 · exit 1");
   }
 
   @Test

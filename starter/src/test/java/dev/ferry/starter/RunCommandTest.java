@@ -4,11 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.AttemptOutcome;
+import dev.ferry.api.ComputeSpec;
+import dev.ferry.api.ExecutionMode;
+import dev.ferry.api.RunRequest;
 import dev.ferry.api.RunResult;
+import dev.ferry.api.RunTimeouts;
 import dev.ferry.api.TeardownReceipt;
 import dev.ferry.starter.FerryCliHarness.Invocation;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -55,6 +61,19 @@ class RunCommandTest {
             "primes --input " + THOUSAND + " --run-timeout 9999999999999999d",
             "--run-timeout",
             "too long"),
+        mistake(
+            "an execution mode it does not know",
+            "primes --input " + THOUSAND + " --mode sideways",
+            "--mode must be worker or callback, was 'sideways'"),
+        mistake(
+            "callback mode on the local provider, which runs no image",
+            "resize --mode callback --provider local --image my/resizer",
+            "--mode callback needs a provider that runs images",
+            "local provider"),
+        mistake(
+            "an unknown workload in worker mode, named explicitly",
+            "resize --mode worker",
+            "unknown workload 'resize'"),
         mistake(
             "an invalid provider id",
             "primes --input " + THOUSAND + " --provider Not_A_Provider",
@@ -188,6 +207,56 @@ class RunCommandTest {
     JsonNode started = run.json();
     assertThat(started.get("workflowId").asText()).isEqualTo("p1");
     assertThat(started.get("runId").asText()).isNotBlank();
+  }
+
+  @Test
+  void startsACallbackModeRunOfAnyWorkloadNameWithEveryFieldPostRunsTakes() {
+    Invocation run =
+        harness.ferry(
+            "run",
+            "resize-images",
+            "--mode",
+            "callback",
+            "--input",
+            "{\"bucket\":\"photos\"}",
+            "--provider",
+            "docker",
+            "--image",
+            "my/resizer:1",
+            "--cpus",
+            "0.5",
+            "--memory-mb",
+            "256",
+            "--attempts",
+            "2",
+            "--boot-timeout",
+            "2m",
+            "--run-timeout",
+            "10m",
+            "--heartbeat-timeout",
+            "30s",
+            "--id",
+            "cb1");
+
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(FerryCli.OK);
+    RunRequest request = harness.startRequest("cb1");
+    assertThat(request.mode()).isEqualTo(ExecutionMode.CALLBACK);
+    assertThat(request.workload()).isEqualTo("resize-images");
+    assertThat(request.input().path("bucket").asText()).isEqualTo("photos");
+    assertThat(request.compute())
+        .isEqualTo(new ComputeSpec("docker", "my/resizer:1", 0.5, 256, null, Map.of()));
+    assertThat(request.maxComputeAttempts()).isEqualTo(2);
+    assertThat(request.timeouts())
+        .isEqualTo(
+            new RunTimeouts(Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofSeconds(30)));
+  }
+
+  @Test
+  void runsInWorkerModeUnlessToldOtherwise() {
+    Invocation run = harness.ferry("run", "primes", "--input", THOUSAND, "--id", "w1");
+
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(FerryCli.OK);
+    assertThat(harness.startRequest("w1").mode()).isEqualTo(ExecutionMode.WORKER);
   }
 
   @Test

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.api.AttemptOutcome;
 import dev.ferry.api.AttemptSummary;
 import dev.ferry.api.ComputeHandle;
+import dev.ferry.api.ExecutionMode;
 import dev.ferry.api.FailureTypes;
 import dev.ferry.api.Progress;
 import dev.ferry.api.RunPhase;
@@ -25,9 +26,9 @@ import java.util.List;
 /**
  * A stand-in for the orchestrator's run workflow whose behaviour the request scripts, so that the
  * CLI can be driven through every ending without any compute. It rejects requests by the real
- * workflow's rules: the input through {@link Workload#parse}, as {@code RunWorkflowImpl} does, and
- * providers other than those Ferry ships, with the provider registry's message. Only {@code primes}
- * runs are scripted; {@code below} picks the ending.
+ * workflow's rules: the input through {@link Workload#parse} unless in callback mode, as {@code
+ * RunWorkflowImpl} does, and providers other than those Ferry ships, with the provider registry's
+ * message. Only {@code primes} runs are scripted; {@code below} picks the ending.
  */
 public class ScriptedRunWorkflow implements RunWorkflow {
 
@@ -62,7 +63,9 @@ public class ScriptedRunWorkflow implements RunWorkflow {
     startedAt = now();
     maxAttempts = request.maxComputeAttempts();
     try {
-      Workload.parse(request.workload(), request.input());
+      if (request.mode() == ExecutionMode.WORKER) {
+        Workload.parse(request.workload(), request.input());
+      }
     } catch (IllegalArgumentException e) {
       throw fail(
           ApplicationFailure.newNonRetryableFailure(e.getMessage(), FailureTypes.INVALID_REQUEST));

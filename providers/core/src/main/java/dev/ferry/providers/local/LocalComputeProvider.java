@@ -3,6 +3,7 @@ package dev.ferry.providers.local;
 import dev.ferry.api.ComputeHandle;
 import dev.ferry.api.ComputeState;
 import dev.ferry.api.ProvisionRequest;
+import dev.ferry.api.TaskQueues;
 import dev.ferry.api.TeardownReceipt;
 import dev.ferry.providers.ComputeProvider;
 import dev.ferry.providers.LabelSelector;
@@ -67,8 +68,23 @@ public final class LocalComputeProvider implements ComputeProvider {
     return image;
   }
 
+  /**
+   * Why a callback-mode request is refused: callback compute runs an image of the caller's
+   * choosing, and this provider runs only Ferry's own worker, which would wait for a queue it is
+   * never given.
+   */
+  public static final String NO_CALLBACK_MODE =
+      "callback mode needs a provider that runs images (docker, aws-batch, do-app, do-droplet):"
+          + " the local provider runs only Ferry's own worker, not an image";
+
+  /**
+   * @throws ProviderException.InvalidSpec for a callback-mode request, before anything is started
+   */
   @Override
   public ComputeHandle provision(ProvisionRequest request) {
+    if (TaskQueues.CALLBACKS.equals(request.taskQueue())) {
+      throw new ProviderException.InvalidSpec(NO_CALLBACK_MODE);
+    }
     synchronized (lock(request.name())) {
       return getOrStart(request);
     }

@@ -1,15 +1,18 @@
 package dev.ferry.providers.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.api.ComputeHandle;
 import dev.ferry.api.ComputeSpec;
 import dev.ferry.api.ComputeState;
 import dev.ferry.api.Labels;
 import dev.ferry.api.ProvisionRequest;
+import dev.ferry.api.TaskQueues;
 import dev.ferry.providers.ComputeProvider;
 import dev.ferry.providers.ComputeProviderContract;
 import dev.ferry.providers.LabelSelector;
+import dev.ferry.providers.ProviderException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -139,6 +142,27 @@ class LocalComputeProviderTest extends ComputeProviderContract {
       state = provider.describe(handle);
     }
     return state;
+  }
+
+  @Test
+  void refusesCallbackModeBeforeStartingAnything() throws IOException {
+    ProvisionRequest callback =
+        new ProvisionRequest(
+            "ferry-callback-1",
+            TaskQueues.CALLBACKS,
+            longRunningSpec().withProvider(LocalComputeProvider.ID),
+            Map.of(Labels.MANAGED, "true", Labels.WORKFLOW_ID, "wf-callback"),
+            Instant.now().plusSeconds(600));
+
+    assertThatThrownBy(() -> provider().provision(callback))
+        .isInstanceOf(ProviderException.InvalidSpec.class)
+        .hasMessageContaining("callback mode needs a provider that runs images")
+        .hasMessageContaining("local provider runs only Ferry's own worker");
+    assertThat(provider().list(LabelSelector.managed().and(Labels.WORKFLOW_ID, "wf-callback")))
+        .isEmpty();
+    try (var files = Files.list(stateDir)) {
+      assertThat(files).as("no record, no log").isEmpty();
+    }
   }
 
   @Test
