@@ -4,6 +4,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.envconfig.ClientConfigProfile;
 import io.temporal.envconfig.LoadClientConfigProfileOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
@@ -46,7 +47,20 @@ public final class TemporalConnection {
   public static WorkflowClient client(Map<String, String> env) {
     ClientConfigProfile profile = profile(env);
     return WorkflowClient.newInstance(
-        WorkflowServiceStubs.newServiceStubs(profile.toWorkflowServiceStubsOptions()),
+        WorkflowServiceStubs.newServiceStubs(stubsOptions(profile)),
         profile.toWorkflowClientOptions());
+  }
+
+  /**
+   * The service-stub options of a profile. An API key turns TLS on by default, and
+   * temporal-envconfig 1.38 leaves it on even when {@code TEMPORAL_TLS=false} (or {@code
+   * tls.disabled}) says otherwise; an explicit "off" is honoured here.
+   */
+  public static WorkflowServiceStubsOptions stubsOptions(ClientConfigProfile profile) {
+    WorkflowServiceStubsOptions options = profile.toWorkflowServiceStubsOptions();
+    if (profile.getTls() != null && Boolean.TRUE.equals(profile.getTls().isDisabled())) {
+      return WorkflowServiceStubsOptions.newBuilder(options).setEnableHttps(false).build();
+    }
+    return options;
   }
 }

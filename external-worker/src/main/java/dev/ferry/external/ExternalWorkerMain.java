@@ -1,5 +1,7 @@
 package dev.ferry.external;
 
+import dev.ferry.api.Secrets;
+import dev.ferry.api.TemporalConnection;
 import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -26,14 +28,15 @@ public final class ExternalWorkerMain {
     try {
       config = ExternalWorkerConfig.fromEnvironment(env);
       WorkflowServiceStubs stubs =
-          WorkflowServiceStubs.newServiceStubs(config.temporal().toWorkflowServiceStubsOptions());
+          WorkflowServiceStubs.newServiceStubs(TemporalConnection.stubsOptions(config.temporal()));
       client = WorkflowClient.newInstance(stubs, config.temporal().toWorkflowClientOptions());
     } catch (RuntimeException e) {
       err.println("external-worker: " + e.getMessage());
       return ExitCode.BAD_CONFIG.code();
     }
     ExternalWorker worker =
-        new ExternalWorker(client, config, new WorkloadActivityImpl(WorkloadRegistry.builtIns()));
+        new ExternalWorker(
+            client, config, new WorkloadActivityImpl(WorkloadRegistry.builtIns(), Secrets.of(env)));
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.ferry.api.PrCheckInput;
 import dev.ferry.api.PrCheckOutput;
 import dev.ferry.api.Progress;
+import dev.ferry.api.Secrets;
 import dev.ferry.api.Workload;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -82,8 +83,9 @@ final class PrCheckWorkload implements WorkloadRunner<PrCheckInput> {
       throws IOException, InterruptedException {
     ProcessBuilder builder =
         new ProcessBuilder("sh", "-c", command).directory(dir.toFile()).redirectErrorStream(true);
-    // The checked-out code is not trusted with the token it was cloned with.
-    builder.environment().remove(GitCheckout.TOKEN);
+    // The checked-out code is not trusted with the token it was cloned with, nor with any other
+    // credential or the way to Temporal.
+    builder.environment().keySet().removeIf(Secrets::isHiddenFromWorkloads);
     long started = System.nanoTime();
     long deadline = started + limit.toNanos();
     Process process = builder.start();

@@ -3,6 +3,7 @@ package dev.ferry.external;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.api.Progress;
+import dev.ferry.api.Secrets;
 import dev.ferry.api.ShellInput;
 import dev.ferry.api.ShellOutput;
 import dev.ferry.api.Workload;
@@ -45,8 +46,10 @@ final class ShellWorkload implements WorkloadRunner<ShellInput> {
   @Override
   public JsonNode run(ShellInput input, JsonNode checkpoint, HeartbeatReporter heartbeat)
       throws IOException, InterruptedException, WorkloadFailedException {
-    Process process =
-        new ProcessBuilder("sh", "-c", input.command()).redirectErrorStream(true).start();
+    ProcessBuilder builder = new ProcessBuilder("sh", "-c", input.command());
+    // The command is the caller's: it gets no credential and no way to Temporal.
+    builder.environment().keySet().removeIf(Secrets::isHiddenFromWorkloads);
+    Process process = builder.redirectErrorStream(true).start();
     // A command that reads stdin gets end-of-file instead of waiting forever.
     process.getOutputStream().close();
     log.info("Started pid {}: {}", process.pid(), input.command());

@@ -8,6 +8,7 @@ import dev.ferry.api.ComputeState;
 import dev.ferry.api.DescribeRequest;
 import dev.ferry.api.Labels;
 import dev.ferry.api.ProvisionRequest;
+import dev.ferry.api.Secrets;
 import dev.ferry.api.TeardownReceipt;
 import dev.ferry.api.WorkloadActivity;
 import dev.ferry.api.WorkloadHeartbeat;
@@ -105,11 +106,28 @@ public final class ComputeActivitiesImpl implements ComputeActivities {
     return translated(
         () -> {
           try {
-            return providers.get(handle.provider()).deprovision(handle);
+            return redacted(providers.get(handle.provider()).deprovision(handle));
           } catch (ProviderException.NotFound e) {
             return TeardownReceipt.alreadyGone(handle, Instant.now());
           }
         });
+  }
+
+  /**
+   * The receipt with the orchestrator's credentials (those it handed the worker among them) taken
+   * out of what the worker printed: the receipt goes to history.
+   */
+  private TeardownReceipt redacted(TeardownReceipt receipt) {
+    Secrets secrets = workerEnvironment.secrets();
+    return new TeardownReceipt(
+        receipt.provider(),
+        receipt.name(),
+        receipt.resourceId(),
+        receipt.found(),
+        receipt.exitCode(),
+        secrets.redact(receipt.logTail()),
+        receipt.removedAt(),
+        secrets.redact(receipt.detail()));
   }
 
   private Optional<PendingActivityInfo> pendingWorkload(DescribeRequest request) {

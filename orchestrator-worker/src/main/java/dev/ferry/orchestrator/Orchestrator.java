@@ -67,7 +67,7 @@ public final class Orchestrator implements AutoCloseable {
     try {
       ClientConfigProfile profile = TemporalConnection.profile(config.env());
       WorkflowServiceStubs stubs =
-          WorkflowServiceStubs.newServiceStubs(profile.toWorkflowServiceStubsOptions());
+          WorkflowServiceStubs.newServiceStubs(TemporalConnection.stubsOptions(profile));
       WorkflowClient client = WorkflowClient.newInstance(stubs, profile.toWorkflowClientOptions());
       WorkerFactory factory = WorkerFactory.newInstance(client);
       Worker worker = factory.newWorker(TaskQueues.ORCHESTRATOR);

@@ -1,5 +1,6 @@
 package dev.ferry.orchestrator;
 
+import dev.ferry.api.Secrets;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -13,6 +14,7 @@ final class WorkerEnvironment {
   private final String temporalAddress;
   private final String namespace;
   private final Map<String, String> secrets;
+  private final Secrets redaction;
   private final CallbackTokens callbacks;
 
   WorkerEnvironment(String temporalAddress, String namespace, Map<String, String> orchestratorEnv) {
@@ -47,6 +49,12 @@ final class WorkerEnvironment {
       passed.put("FERRY_GIT_TOKEN", gitToken);
     }
     this.secrets = Map.copyOf(passed);
+    this.redaction = Secrets.of(orchestratorEnv);
+  }
+
+  /** The orchestrator's credentials, to redact from what comes back from compute. */
+  Secrets secrets() {
+    return redaction;
   }
 
   /**

@@ -154,7 +154,16 @@ final class FerryProcesses implements AutoCloseable {
     builder.redirectOutput(out.toFile()).redirectError(err.toFile());
     try {
       Process process = builder.start();
-      assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("ferry %s ends", args[0]).isTrue();
+      if (!process.waitFor(5, TimeUnit.MINUTES)) {
+        process.destroyForcibly();
+        throw new AssertionError(
+            "ferry "
+                + String.join(" ", args)
+                + " did not end within 5 minutes; its stderr:\n"
+                + Files.readString(err)
+                + "\norchestrator.log:\n"
+                + log("orchestrator.log"));
+      }
       return new Finished(process.exitValue(), Files.readString(out), Files.readString(err));
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -133,8 +133,10 @@ class RunWorkflowTest {
                 assertThat(r.spec().env())
                     .containsEntry("TEMPORAL_API_KEY", "s3cret-key")
                     .containsEntry("FERRY_TASK_QUEUE", r.taskQueue()));
-    String history = env.getWorkflowClient().fetchHistory(workflowId).toJson(false);
-    assertThat(history).contains(seen.getFirst().taskQueue()).doesNotContain("s3cret-key");
+    String history = HistoryText.of(env.getWorkflowClient(), workflowId);
+    assertThat(history)
+        .contains(seen.getFirst().taskQueue(), "\"below\":1000")
+        .doesNotContain("s3cret-key");
   }
 
   @Test

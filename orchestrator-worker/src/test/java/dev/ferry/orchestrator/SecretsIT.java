@@ -1,0 +1,85 @@
+package dev.ferry.orchestrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.api.Labels;
+import dev.ferry.api.Secrets;
+import dev.ferry.providers.Infrastructure;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A shell command that tries every way to print the worker's credentials — {@code env}, {@code set
+ * -x}, an echo of the variables, and the worker process's own environment read from {@code /proc} —
+ * on real compute; then the whole workflow history and the CLI's {@code --json} output are searched
+ * for the credentials' values, and none is found.
+ */
+class SecretsIT {
+
+  /** Prints the credentials if it can: the variables, then the worker's (its parent's) own. */
+  private static final String LEAKY_COMMAND =
+      "env; set -x; echo \"key=$TEMPORAL_API_KEY token=$FERRY_GIT_TOKEN\"; "
+          + "grep -a -o -E '(TEMPORAL_API_KEY|FERRY_GIT_TOKEN)=[^[:cntrl:]]*' /proc/$PPID/environ";
+
+  @TempDir Path dir;
+
+  @ParameterizedTest(name = "on {0}")
+  @ValueSource(strings = {"local", "docker"})
+  void noCredentialReachesHistoryOrTheCliWhateverTheCommandPrints(String provider)
+      throws Exception {
+    String apiKey = "it-api-key-" + UUID.randomUUID();
+    String gitToken = "it-git-token-" + UUID.randomUUID();
+    Map<String, String> env = new HashMap<>();
+    env.put("FERRY_PROVIDER", provider);
+    env.put("TEMPORAL_API_KEY", apiKey);
+    // An API key turns TLS on by default; the test server speaks plaintext.
+    env.put("TEMPORAL_TLS", "false");
+    env.put("FERRY_GIT_TOKEN", gitToken);
+    if (provider.equals("docker")) {
+      Infrastructure.require("a Docker engine (docker info)", DockerImages.engineAnswers());
+      env.put("FERRY_IMAGE", DockerImages.workerImage());
+    }
+    try (FerryProcesses ferry = new FerryProcesses(dir)) {
+      ferry.startOrchestrator(env);
+      String succeeding = "secrets-ok-" + provider;
+      String failing = "secrets-failing-" + provider;
+
+      FerryProcesses.Finished ok = run(ferry, succeeding, LEAKY_COMMAND);
+      FerryProcesses.Finished failed = run(ferry, failing, LEAKY_COMMAND + "; exit 3");
+      FerryProcesses.Finished status = ferry.cli("status", succeeding, "--json");
+
+      assertThat(ok.exitCode()).as(ok.stderr()).isZero();
+      assertThat(failed.exitCode()).as(failed.stderr()).isEqualTo(1);
+      // The command did find the worker's credentials, and what it printed was redacted.
+      assertThat(ok.stdout())
+          .contains("TEMPORAL_API_KEY=" + Secrets.REDACTED, "FERRY_GIT_TOKEN=" + Secrets.REDACTED)
+          .as("the command's own environment holds neither")
+          .contains("key= token=");
+      for (String id : new String[] {succeeding, failing}) {
+        String history = HistoryText.of(ferry.client(), id);
+        assertThat(history).as("history of " + id).doesNotContain(apiKey, gitToken);
+        assertThat(history).contains(Secrets.REDACTED);
+      }
+      for (FerryProcesses.Finished cli : new FerryProcesses.Finished[] {ok, failed, status}) {
+        assertThat(cli.stdout() + cli.stderr()).doesNotContain(apiKey, gitToken);
+      }
+      if (provider.equals("docker")) {
+        assertThat(DockerImages.containers(Labels.WORKFLOW_ID + "=" + succeeding)).isEmpty();
+        assertThat(DockerImages.containers(Labels.WORKFLOW_ID + "=" + failing)).isEmpty();
+      } else {
+        assertThat(ferry.localResources()).isEmpty();
+      }
+    }
+  }
+
+  private static FerryProcesses.Finished run(FerryProcesses ferry, String id, String command) {
+    String input = new ObjectMapper().createObjectNode().put("command", command).toString();
+    return ferry.cli("run", "shell", "--input", input, "--wait", "--json", "--id", id);
+  }
+}
