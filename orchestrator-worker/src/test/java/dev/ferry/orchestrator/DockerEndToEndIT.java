@@ -8,6 +8,7 @@ import dev.ferry.api.Labels;
 import dev.ferry.api.PrimesCheckpoint;
 import dev.ferry.api.RunResult;
 import dev.ferry.api.RunWorkflow;
+import dev.ferry.providers.FaultReport;
 import dev.ferry.providers.Infrastructure;
 import io.temporal.client.WorkflowStub;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -121,7 +123,9 @@ class DockerEndToEndIT {
   }
 
   @Test
+  @Tag("fault")
   void aKilledContainerIsReplacedAndTheRunResumesFromItsCheckpoint() throws Exception {
+    long start = System.nanoTime();
     try (FerryProcesses ferry = new FerryProcesses(dir)) {
       ferry.startOrchestrator(Map.of("FERRY_PROVIDER", "docker", "FERRY_IMAGE", image));
       RunWorkflow run = LongPrimesRun.start(ferry.client(), "docker-kill");
@@ -132,6 +136,17 @@ class DockerEndToEndIT {
       container.kill();
       RunResult result = WorkflowStub.fromTyped(run).getResult(RunResult.class);
 
+      FaultReport.record(
+          new FaultReport.Outcome(
+              "worker-killed",
+              "docker",
+              "docker kill of the worker container mid-run",
+              1,
+              1,
+              LongPrimesRun.resumedAfterLoss(result, lastSeen) ? 1 : 0,
+              DockerImages.containers(Labels.WORKFLOW_ID + "=docker-kill").size(),
+              null,
+              FerryProcesses.since(start)));
       LongPrimesRun.assertResumedAfterLoss(result, lastSeen);
       assertThat(DockerImages.containers(Labels.WORKFLOW_ID + "=docker-kill")).isEmpty();
     }

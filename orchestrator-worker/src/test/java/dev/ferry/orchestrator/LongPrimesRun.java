@@ -151,6 +151,16 @@ final class LongPrimesRun {
    * The right answer, on a second compute that resumed from the first one's last checkpoint (the
    * one read while it was frozen, or one sent just before).
    */
+  /** Whether {@link #assertResumedAfterLoss} holds, for a fault report written before it runs. */
+  static boolean resumedAfterLoss(RunResult result, PrimesCheckpoint lastSeen) {
+    try {
+      assertResumedAfterLoss(result, lastSeen);
+      return true;
+    } catch (AssertionError | JsonProcessingException e) {
+      return false;
+    }
+  }
+
   static void assertResumedAfterLoss(RunResult result, PrimesCheckpoint lastSeen)
       throws JsonProcessingException {
     assertThat(JSON.treeToValue(result.output(), PrimesOutput.class).count())

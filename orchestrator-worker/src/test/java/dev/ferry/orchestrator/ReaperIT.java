@@ -6,6 +6,7 @@ import dev.ferry.api.Labels;
 import dev.ferry.api.ReaperStatus;
 import dev.ferry.api.ReaperWorkflow;
 import dev.ferry.api.RunWorkflow;
+import dev.ferry.providers.FaultReport;
 import dev.ferry.providers.Infrastructure;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -25,6 +27,7 @@ import org.slf4j.LoggerFactory;
  * compute down. The reaper, running in the orchestrator process on a short interval, removes that
  * compute within its next round, on {@code local} and on {@code docker}.
  */
+@Tag("fault")
 class ReaperIT {
 
   private static final Logger log = LoggerFactory.getLogger(ReaperIT.class);
@@ -53,7 +56,8 @@ class ReaperIT {
       long terminated = System.nanoTime();
       client.newUntypedWorkflowStub("reap-local").terminate("operator");
 
-      awaitWithin(
+      awaitReaped(
+          "local",
           INTERVAL.plus(REMOVAL),
           () -> ferry.localResources().isEmpty() && !ProcessHandle.of(pid).isPresent(),
           ferry,
@@ -89,7 +93,8 @@ class ReaperIT {
       long terminated = System.nanoTime();
       client.newUntypedWorkflowStub(id).terminate("operator");
 
-      awaitWithin(
+      awaitReaped(
+          "docker",
           INTERVAL.plus(REMOVAL),
           () -> DockerImages.containers(Labels.WORKFLOW_ID + "=" + id).isEmpty(),
           ferry,
@@ -100,21 +105,35 @@ class ReaperIT {
     }
   }
 
-  private static void awaitWithin(
-      Duration limit, BooleanSupplier done, FerryProcesses ferry, long since)
+  /** Waits for the compute to go, records the scenario with its reap latency, then asserts. */
+  private static void awaitReaped(
+      String provider, Duration limit, BooleanSupplier done, FerryProcesses ferry, long since)
       throws InterruptedException {
     long deadline = since + limit.toNanos();
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(
-            "the compute was still there "
-                + limit
-                + " after the run was terminated; "
-                + ferry.log("orchestrator.log"));
-      }
+    boolean gone;
+    while (!(gone = done.getAsBoolean()) && System.nanoTime() < deadline) {
       Thread.sleep(100);
     }
-    log.info("compute removed {} after the run was terminated", FerryProcesses.since(since));
+    Duration latency = FerryProcesses.since(since);
+    FaultReport.record(
+        new FaultReport.Outcome(
+            "run-terminated",
+            provider,
+            "workflow terminated mid-run (reaper interval " + INTERVAL.toSeconds() + " s)",
+            1,
+            1,
+            1,
+            gone ? 0 : 1,
+            gone ? latency : null,
+            latency));
+    if (!gone) {
+      throw new AssertionError(
+          "the compute was still there "
+              + limit
+              + " after the run was terminated; "
+              + ferry.log("orchestrator.log"));
+    }
+    log.info("compute removed {} after the run was terminated", latency);
   }
 
   private static ReaperStatus reaper(WorkflowClient client) {

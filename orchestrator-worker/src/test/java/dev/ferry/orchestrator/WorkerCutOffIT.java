@@ -9,6 +9,7 @@ import dev.ferry.api.PrimesCheckpoint;
 import dev.ferry.api.RunPhase;
 import dev.ferry.api.RunResult;
 import dev.ferry.api.RunWorkflow;
+import dev.ferry.providers.FaultReport;
 import dev.ferry.providers.Infrastructure;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the server is back, the run goes on on new compute from its checkpoint; cancelled then, it leaves
  * nothing behind.
  */
+@Tag("fault")
 class WorkerCutOffIT {
 
   private static final Duration HEARTBEAT = Duration.ofSeconds(5);
@@ -42,6 +45,7 @@ class WorkerCutOffIT {
             + TemporalDevServer.CLI_VARIABLE
             + ")",
         cli.isPresent());
+    long start = System.nanoTime();
     Process restarted = null;
     try (FerryProcesses ferry = new FerryProcesses(dir, TemporalDevServer.start(cli.get(), dir))) {
       ferry.startOrchestrator();
@@ -83,6 +87,17 @@ class WorkerCutOffIT {
       assertThat(run.status().phase()).isEqualTo(RunPhase.CANCELLED);
       FerryProcesses.assertGone(workerPid);
       awaitGone(secondPid, Duration.ofSeconds(60));
+      FaultReport.record(
+          new FaultReport.Outcome(
+              "worker-cut-off",
+              "local",
+              "kill -9 of the Temporal dev server mid-run for longer than the heartbeat timeout",
+              1,
+              1,
+              first.teardown().exitCode() == 5 ? 1 : 0,
+              ferry.localResources().size(),
+              null,
+              FerryProcesses.since(start)));
       assertThat(ferry.localResources()).isEmpty();
     } finally {
       if (restarted != null) {
