@@ -41,6 +41,29 @@ public class PullRequestWorkflowImpl implements PullRequestWorkflow {
     String id = Workflow.getInfo().getWorkflowId();
     PullRequestSide old = new PullRequestSide(id + "-old", request(check, check.oldSha()));
     PullRequestSide head = new PullRequestSide(id + "-new", request(check, check.newSha()));
+    try {
+      return checkBothSides(check, old, head);
+    } catch (RuntimeException e) {
+      RuntimeException failure = WorkflowBugs.toFailure(e, "pull-request");
+      if (failure != e) {
+        // A bug here fails the check instead of retrying its workflow task forever, once both
+        // sides are cancelled and their computes torn down (a failed parent would terminate them,
+        // which runs no teardown).
+        log.error("pull-request check failed on a bug", e);
+        Workflow.newDetachedCancellationScope(
+                () -> {
+                  old.cancel();
+                  head.cancel();
+                  Workflow.await(() -> old.settled() && head.settled());
+                })
+            .run();
+      }
+      throw failure;
+    }
+  }
+
+  private PullRequestResult checkBothSides(
+      PullRequestCheck check, PullRequestSide old, PullRequestSide head) {
     report(check, CommitState.PENDING, "checking base and head", null, null);
     old.start();
     head.start();
