@@ -39,15 +39,19 @@ import org.slf4j.Logger;
  * workflow task, the local activity's marker), so the looks back off: each wait is a tenth of the
  * time already spent in the phase (booting, or running once a worker took the workload), at least
  * {@link #BOOT_POLL} / {@link #RUN_POLL} and at most {@link #MAX_POLL}. A phase of length {@code T}
- * therefore costs about {@code 10 + 24·ln(MAX_POLL/floor) + T/MAX_POLL} looks, whatever the
- * workload does: at the bounds of {@link dev.ferry.api.RunTimeouts} (a day of booting, seven days
- * of running) at most {@value #MAX_LOOKS_PER_ATTEMPT} looks, so an attempt of any length stays
- * under {@value #EVENT_BUDGET_PER_ATTEMPT} events, a fifth of Temporal's 50,000-event limit (the
- * run's history holds every attempt: the default three stay under 25,000). Backing off costs no
- * safety: once a worker has the workload, the server's heartbeat timeout notices a dead worker
- * without any look; the looks add that a compute its provider reports ended is noticed within
- * {@code MAX_POLL + EXIT_GRACE} even when the heartbeat timeout is longer, and refresh the progress
- * the {@code status} query shows (at most {@code MAX_POLL} old).
+ * therefore costs about {@code 10 + 24·ln(MAX_POLL/floor) + T/MAX_POLL} looks whatever the workload
+ * does: at the bounds of {@link dev.ferry.api.RunTimeouts} (a day of booting, seven days of
+ * running) at most {@value #MAX_LOOKS_PER_ATTEMPT} looks, so an attempt of any length stays under
+ * {@value #EVENT_BUDGET_PER_ATTEMPT} events (a six-day attempt measured 5,468), and a run of at
+ * most {@link dev.ferry.api.RunRequest#MAX_COMPUTE_ATTEMPTS} attempts under 40,000, below
+ * Temporal's limit of 50,000 per run. Each look also stores the workload's last heartbeat, so the
+ * history's size is about looks × heartbeat size: heartbeat details should stay at a few KiB to
+ * keep a week-long attempt far from the 50 MB limit.
+ *
+ * <p>Backing off costs no safety: once a worker has the workload, the server's heartbeat timeout
+ * notices a dead worker without any look; the looks add that a compute its provider reports ended
+ * is noticed within {@code MAX_POLL + EXIT_GRACE} even when the heartbeat timeout is longer, and
+ * refresh the progress the {@code status} query shows (at most {@code MAX_POLL} old).
  */
 final class ComputeAttempt {
 

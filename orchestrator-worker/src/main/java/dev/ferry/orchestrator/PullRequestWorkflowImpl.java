@@ -55,6 +55,11 @@ public class PullRequestWorkflowImpl implements PullRequestWorkflow {
                   old.cancel();
                   head.cancel();
                   Workflow.await(() -> old.settled() && head.settled());
+                  try {
+                    report(check, CommitState.ERROR, "internal error in Ferry", null, null);
+                  } catch (RuntimeException statusFailure) {
+                    log.warn("could not set the error status: {}", statusFailure.toString());
+                  }
                 })
             .run();
       }

@@ -205,7 +205,12 @@ class LongRunWorkflowTest {
         request(RunTimeouts.defaults())
             .withCompute(dev.ferry.api.ComputeSpec.defaults().withProvider(NullStateProvider.ID));
 
-    assertThatThrownBy(() -> stub(env, options).run(request))
+    RunWorkflow run = stub(env, options);
+    WorkflowClient.start(run::run, request);
+
+    assertThatThrownBy(
+            () -> WorkflowStub.fromTyped(run).getResult(2, TimeUnit.MINUTES, RunResult.class))
+        .as("the run ends (a workflow task retried forever would time this out)")
         .isInstanceOf(WorkflowFailedException.class)
         .cause()
         .isInstanceOfSatisfying(

@@ -1,8 +1,11 @@
 package dev.ferry.orchestrator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.api.CommitState;
+import dev.ferry.api.FailureTypes;
 import dev.ferry.api.Labels;
 import dev.ferry.api.PullRequestCheck;
 import dev.ferry.api.PullRequestResult;
@@ -10,13 +13,18 @@ import dev.ferry.api.PullRequestTrigger;
 import dev.ferry.api.PullRequestWorkflow;
 import dev.ferry.api.RunTimeouts;
 import dev.ferry.api.TaskQueues;
+import dev.ferry.api.WorkloadActivity;
+import dev.ferry.api.WorkloadResult;
+import dev.ferry.api.WorkloadTask;
 import dev.ferry.external.WorkloadActivityImpl;
 import dev.ferry.external.WorkloadRegistry;
 import dev.ferry.providers.FakeComputeProvider;
 import dev.ferry.providers.ProviderException;
 import dev.ferry.providers.ProviderRegistry;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
@@ -24,6 +32,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -214,6 +223,46 @@ class PullRequestWorkflowTest {
     assertThat(fake.provisioned()).hasSize(2);
   }
 
+  @Test
+  void aBugInTheCheckWorkflowFailsItAsAnInternalErrorWithBothComputesGone() throws Exception {
+    // Both sides "succeed" with an output the check cannot read: the workflow's own code throws,
+    // as a bug would. Without the guard its workflow task would be retried forever.
+    fake.bootWith(new WorkerFactoryBoot(env, new UnreadableOutput()));
+    String base = commit(Map.of(".ferry/check", "true"));
+    String head = commit(Map.of("other", "x"));
+    WorkflowClient client = env.getWorkflowClient();
+    String id = PullRequestTrigger.start(client, check(base, head));
+
+    assertThatThrownBy(
+            () ->
+                WorkflowStub.fromTyped(client.newWorkflowStub(PullRequestWorkflow.class, id))
+                    .getResult(2, TimeUnit.MINUTES, PullRequestResult.class))
+        .as("the check ends (a workflow task retried forever would time this out)")
+        .isInstanceOf(WorkflowFailedException.class)
+        .cause()
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            f -> {
+              assertThat(f.getType()).isEqualTo(FailureTypes.INTERNAL_ERROR);
+              assertThat(f.getOriginalMessage())
+                  .contains("internal error in Ferry's pull-request workflow");
+            });
+    assertThat(fake.provisioned()).hasSize(2);
+    assertThat(fake.liveCount()).isZero();
+    assertThat(github.statuses())
+        .extracting(FakeGitHub.Received::state)
+        .containsExactly("pending", "error");
+  }
+
+  /** A workload that ends well with an output no {@code pr-check} reader can take. */
+  private static final class UnreadableOutput implements WorkloadActivity {
+    @Override
+    public WorkloadResult run(WorkloadTask task) {
+      return new WorkloadResult(
+          new ObjectMapper().createObjectNode().put("exitCode", "not a number"), null);
+    }
+  }
+
   private PullRequestResult runCheck(PullRequestCheck check) {
     WorkflowClient client = env.getWorkflowClient();
     String id = PullRequestTrigger.start(client, check);
@@ -250,14 +299,20 @@ class PullRequestWorkflowTest {
   }
 
   /** A boot that starts an in-process worker with the built-in workloads on the attempt's queue. */
-  private record WorkerFactoryBoot(TestWorkflowEnvironment env)
+  private record WorkerFactoryBoot(TestWorkflowEnvironment env, WorkloadActivity workload)
       implements FakeComputeProvider.Boot {
+
+    WorkerFactoryBoot(TestWorkflowEnvironment env) {
+      this(env, null);
+    }
+
     @Override
     public FakeComputeProvider.Compute apply(dev.ferry.api.ProvisionRequest request) {
       WorkerFactory factory = WorkerFactory.newInstance(env.getWorkflowClient());
       factory
           .newWorker(request.taskQueue())
-          .registerActivitiesImplementations(new WorkloadActivityImpl(WorkloadRegistry.builtIns()));
+          .registerActivitiesImplementations(
+              workload != null ? workload : new WorkloadActivityImpl(WorkloadRegistry.builtIns()));
       factory.start();
       return new FakeComputeProvider.Compute() {
         @Override

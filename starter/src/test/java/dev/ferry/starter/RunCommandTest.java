@@ -58,6 +58,10 @@ class RunCommandTest {
             "primes --input " + THOUSAND + " --boot-timeout 25h",
             "timeouts.boot must be at most PT24H (1 day)"),
         mistake(
+            "more attempts than a run's history can hold",
+            "primes --input " + THOUSAND + " --attempts 6",
+            "maxComputeAttempts must be between 1 and 5"),
+        mistake(
             "a duration it cannot read",
             "primes --input " + THOUSAND + " --boot-timeout nonsense",
             "--boot-timeout",
