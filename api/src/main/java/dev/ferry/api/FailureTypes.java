@@ -36,5 +36,11 @@ public final class FailureTypes {
   /** Teardown did not succeed in time; the reaper takes over. */
   public static final String TEARDOWN_FAILED = "TeardownFailed";
 
+  /**
+   * Ferry's own workflow code threw (a bug): the run failed after its compute was torn down,
+   * instead of retrying its workflow task forever.
+   */
+  public static final String INTERNAL_ERROR = "FerryInternalError";
+
   private FailureTypes() {}
 }

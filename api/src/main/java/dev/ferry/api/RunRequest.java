@@ -11,7 +11,8 @@ import java.math.BigDecimal;
  * @param input workload input, a JSON object
  * @param compute where to run it
  * @param timeouts per-attempt limits
- * @param maxComputeAttempts how many fresh computes the run may use before it gives up
+ * @param maxComputeAttempts how many fresh computes the run may use before it gives up, at most
+ *     {@link #MAX_COMPUTE_ATTEMPTS}
  * @param mode whether the compute is a Temporal worker or reports through callbacks
  * @param costCeilingUsd optional spending limit; null for none
  */
@@ -25,6 +26,12 @@ public record RunRequest(
     BigDecimal costCeilingUsd) {
 
   public static final int DEFAULT_MAX_COMPUTE_ATTEMPTS = 3;
+
+  /**
+   * Most computes one run may use: one run's history holds every attempt, and five attempts at the
+   * longest {@link RunTimeouts} stay under Temporal's limit of 50,000 events per run.
+   */
+  public static final int MAX_COMPUTE_ATTEMPTS = 5;
 
   public RunRequest {
     if (workload == null || workload.isBlank()) {
@@ -41,9 +48,12 @@ public record RunRequest(
     if (maxComputeAttempts == 0) {
       maxComputeAttempts = DEFAULT_MAX_COMPUTE_ATTEMPTS;
     }
-    if (maxComputeAttempts < 0) {
+    if (maxComputeAttempts < 0 || maxComputeAttempts > MAX_COMPUTE_ATTEMPTS) {
       throw new IllegalArgumentException(
-          "maxComputeAttempts must be positive, was " + maxComputeAttempts);
+          "maxComputeAttempts must be between 1 and "
+              + MAX_COMPUTE_ATTEMPTS
+              + ", was "
+              + maxComputeAttempts);
     }
     mode = mode == null ? ExecutionMode.WORKER : mode;
     if (costCeilingUsd != null && costCeilingUsd.signum() <= 0) {

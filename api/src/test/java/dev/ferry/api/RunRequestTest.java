@@ -57,12 +57,17 @@ class RunRequestTest {
   }
 
   @Test
-  void keepsAPositiveAttemptCountAndRejectsANegativeOne() {
+  void keepsAnAttemptCountUpToTheBoundAndRejectsOthers() {
     assertThat(RunRequest.of("primes", null).withMaxComputeAttempts(1).maxComputeAttempts())
         .isEqualTo(1);
+    assertThat(RunRequest.of("primes", null).withMaxComputeAttempts(5).maxComputeAttempts())
+        .isEqualTo(RunRequest.MAX_COMPUTE_ATTEMPTS);
     assertThatThrownBy(() -> RunRequest.of("primes", null).withMaxComputeAttempts(-1))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("maxComputeAttempts must be positive, was -1");
+        .hasMessage("maxComputeAttempts must be between 1 and 5, was -1");
+    assertThatThrownBy(() -> RunRequest.of("primes", null).withMaxComputeAttempts(6))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxComputeAttempts must be between 1 and 5, was 6");
   }
 
   @Test

@@ -39,4 +39,36 @@ class RunTimeoutsTest {
         .hasMessageContaining("timeouts.heartbeat")
         .hasMessageContaining("must not exceed timeouts.run (PT1M)");
   }
+
+  @Test
+  void acceptsEachTimeoutUpToItsBound() {
+    RunTimeouts longest =
+        new RunTimeouts(RunTimeouts.MAX_BOOT, RunTimeouts.MAX_RUN, RunTimeouts.MAX_HEARTBEAT);
+
+    assertThat(longest.run()).isEqualTo(Duration.ofDays(7));
+    assertThat(longest.boot()).isEqualTo(Duration.ofDays(1));
+    assertThat(longest.heartbeat()).isEqualTo(Duration.ofDays(1));
+  }
+
+  @Test
+  void rejectsATimeoutBeyondItsBoundNamingTheFieldAndTheMaximum() {
+    assertThatThrownBy(() -> new RunTimeouts(RunTimeouts.MAX_BOOT.plusNanos(1), null, null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("timeouts.boot must be at most PT24H (1 day), was");
+    assertThatThrownBy(() -> new RunTimeouts(null, RunTimeouts.MAX_RUN.plusSeconds(1), null))
+        .hasMessage("timeouts.run must be at most PT168H (7 days), was PT168H1S");
+    assertThatThrownBy(() -> new RunTimeouts(null, null, RunTimeouts.MAX_HEARTBEAT.plusSeconds(1)))
+        .hasMessage("timeouts.heartbeat must be at most PT24H (1 day), was PT24H1S");
+  }
+
+  @Test
+  void rejectsATimeoutSoLargeThatLeaseArithmeticWouldOverflow() {
+    Duration huge = Duration.ofSeconds(Long.MAX_VALUE);
+
+    assertThatThrownBy(() -> new RunTimeouts(null, huge, null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("timeouts.run must be at most PT168H (7 days), was PT");
+    assertThatThrownBy(() -> new RunTimeouts(huge, null, null))
+        .hasMessageStartingWith("timeouts.boot must be at most PT24H (1 day)");
+  }
 }

@@ -34,17 +34,50 @@ import org.slf4j.Logger;
 /**
  * One attempt of a run on one fresh compute: provision, run the workload while watching the
  * compute, and tear the compute down whatever happened. Runs on the workflow thread.
+ *
+ * <p><b>Event budget.</b> Every look at the compute costs about six history events (a timer, a
+ * workflow task, the local activity's marker), so the looks back off: each wait is a tenth of the
+ * time already spent in the phase (booting, or running once a worker took the workload), at least
+ * {@link #BOOT_POLL} / {@link #RUN_POLL} and at most {@link #MAX_POLL}. A phase of length {@code T}
+ * therefore costs about {@code 10 + 24·ln(MAX_POLL/floor) + T/MAX_POLL} looks whatever the workload
+ * does: at the bounds of {@link dev.ferry.api.RunTimeouts} (a day of booting, seven days of
+ * running) at most {@value #MAX_LOOKS_PER_ATTEMPT} looks, so an attempt of any length stays under
+ * {@value #EVENT_BUDGET_PER_ATTEMPT} events (a six-day attempt measured 5,468), and a run of at
+ * most {@link dev.ferry.api.RunRequest#MAX_COMPUTE_ATTEMPTS} attempts under 40,000, below
+ * Temporal's limit of 50,000 per run. Each look also stores the workload's last heartbeat, so the
+ * history's size is about looks × heartbeat size: heartbeat details should stay at a few KiB to
+ * keep a week-long attempt far from the 50 MB limit.
+ *
+ * <p>Backing off costs no safety: once a worker has the workload, the server's heartbeat timeout
+ * notices a dead worker without any look; the looks add that a compute its provider reports ended
+ * is noticed within {@code MAX_POLL + EXIT_GRACE} even when the heartbeat timeout is longer, and
+ * refresh the progress the {@code status} query shows (at most {@code MAX_POLL} old).
  */
 final class ComputeAttempt {
 
-  /** How often the compute is looked at while no worker has taken the workload yet. */
+  /** How often the compute is looked at at first, while no worker has taken the workload. */
   static final Duration BOOT_POLL = Duration.ofSeconds(2);
 
-  /** How often the compute and the workload's progress are looked at while it runs. */
+  /** How often the compute and the workload's progress are looked at at first, once it runs. */
   static final Duration RUN_POLL = Duration.ofSeconds(10);
+
+  /** The longest wait between two looks at the compute, however long the phase lasts. */
+  static final Duration MAX_POLL = Duration.ofMinutes(10);
+
+  /** Each wait is this fraction of the time spent in the phase so far (between the bounds). */
+  static final int BACKOFF_DIVISOR = 10;
+
+  /** Most looks one attempt takes at the longest timeouts; proven by {@code PollScheduleTest}. */
+  static final int MAX_LOOKS_PER_ATTEMPT = 1_300;
+
+  /** History events one attempt stays under, at about six events a look plus its fixed cost. */
+  static final int EVENT_BUDGET_PER_ATTEMPT = 10_000;
 
   /** How long a workload may take to report its end after its compute was seen to stop. */
   static final Duration EXIT_GRACE = Duration.ofSeconds(10);
+
+  /** Change id of the backed-off looks; runs begun before it keep looking every 2 s / 10 s. */
+  static final String BACKOFF_CHANGE = "watch-backoff";
 
   private static final Logger log = Workflow.getLogger(ComputeAttempt.class);
 
@@ -138,12 +171,19 @@ final class ComputeAttempt {
 
     JsonNode checkpoint = task.checkpoint();
     boolean started = false;
-    while (!Workflow.await(started ? RUN_POLL : BOOT_POLL, result[0]::isCompleted)) {
+    boolean backOff =
+        Workflow.getVersion(BACKOFF_CHANGE, Workflow.DEFAULT_VERSION, 1)
+            != Workflow.DEFAULT_VERSION;
+    Instant phaseStart = now();
+    while (!Workflow.await(nextLook(backOff, started, phaseStart), result[0]::isCompleted)) {
       Optional<ComputeReport> report = describe();
       if (report.isEmpty()) {
         continue;
       }
-      started |= report.get().workloadStarted();
+      if (!started && report.get().workloadStarted()) {
+        started = true;
+        phaseStart = now();
+      }
       if (started) {
         tracker.workloadStarted(now());
       }
@@ -168,6 +208,23 @@ final class ComputeAttempt {
     } catch (ActivityFailure failure) {
       return classify(failure, checkpoint);
     }
+  }
+
+  private static Duration nextLook(boolean backOff, boolean started, Instant phaseStart) {
+    Duration floor = started ? RUN_POLL : BOOT_POLL;
+    return backOff ? wait(floor, Duration.between(phaseStart, now())) : floor;
+  }
+
+  /**
+   * The wait before the next look at the compute, after {@code inPhase} spent in the phase: a tenth
+   * of it, between {@code floor} and {@link #MAX_POLL}.
+   */
+  static Duration wait(Duration floor, Duration inPhase) {
+    Duration grown = inPhase.dividedBy(BACKOFF_DIVISOR);
+    if (grown.compareTo(floor) < 0) {
+      return floor;
+    }
+    return grown.compareTo(MAX_POLL) > 0 ? MAX_POLL : grown;
   }
 
   private AttemptEnd classify(ActivityFailure failure, JsonNode checkpoint) {

@@ -93,6 +93,11 @@ final class PullRequestSide {
     return result.isCompleted();
   }
 
+  /** Never started, or ended: nothing of this side is running. */
+  boolean settled() {
+    return result == null || result.isCompleted();
+  }
+
   boolean failed() {
     return result.isCompleted() && result.getFailure() != null;
   }

@@ -44,6 +44,33 @@ public class PullRequestWorkflowImpl implements PullRequestWorkflow {
     String id = Workflow.getInfo().getWorkflowId();
     old = new PullRequestSide(id + "-old", request(check, check.oldSha()));
     head = new PullRequestSide(id + "-new", request(check, check.newSha()));
+    try {
+      return checkBothSides(check);
+    } catch (RuntimeException e) {
+      RuntimeException failure = WorkflowBugs.toFailure(e, "pull-request");
+      if (failure != e) {
+        // A bug here fails the check instead of retrying its workflow task forever, once both
+        // sides are cancelled and their computes torn down (a failed parent would terminate them,
+        // which runs no teardown).
+        log.error("pull-request check failed on a bug", e);
+        Workflow.newDetachedCancellationScope(
+                () -> {
+                  old.cancel();
+                  head.cancel();
+                  Workflow.await(() -> old.settled() && head.settled());
+                  try {
+                    report(check, CommitState.ERROR, "internal error in Ferry", null, null);
+                  } catch (RuntimeException statusFailure) {
+                    log.warn("could not set the error status: {}", statusFailure.toString());
+                  }
+                })
+            .run();
+      }
+      throw failure;
+    }
+  }
+
+  private PullRequestResult checkBothSides(PullRequestCheck check) {
     report(check, CommitState.PENDING, "checking base and head", null, null);
     old.start();
     head.start();

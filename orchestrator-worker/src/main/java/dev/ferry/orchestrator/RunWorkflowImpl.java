@@ -56,6 +56,15 @@ public class RunWorkflowImpl implements RunWorkflow {
     } catch (TemporalFailure e) {
       tracker.finished(RunPhase.FAILED, e.getOriginalMessage(), now());
       throw e;
+    } catch (RuntimeException e) {
+      // A bug in this code: the attempt's finally has torn its compute down; fail the run rather
+      // than retry the workflow task forever (see WorkflowBugs for what still blocks).
+      RuntimeException failure = WorkflowBugs.toFailure(e, "run");
+      if (failure instanceof TemporalFailure temporal) {
+        log.error("run failed on a bug", e);
+        tracker.finished(RunPhase.FAILED, temporal.getOriginalMessage(), now());
+      }
+      throw failure;
     }
   }
 

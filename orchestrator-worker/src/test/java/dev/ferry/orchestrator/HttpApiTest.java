@@ -257,6 +257,18 @@ class HttpApiTest {
         Arguments.of(
             "POST",
             "/runs",
+            "{\"workload\":\"primes\",\"run_timeout\":\"PT100000000000000H\"}",
+            400,
+            "timeouts.run"),
+        Arguments.of(
+            "POST",
+            "/runs",
+            "{\"workload\":\"primes\",\"heartbeat_timeout\":\"P2D\"}",
+            400,
+            "timeouts.heartbeat"),
+        Arguments.of(
+            "POST",
+            "/runs",
             "{\"workload\":\"primes\",\"provider\":\"Not An Id\"}",
             400,
             "compute.provider"),

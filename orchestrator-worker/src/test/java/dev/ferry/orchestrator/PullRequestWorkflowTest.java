@@ -1,11 +1,14 @@
 package dev.ferry.orchestrator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.api.CommitState;
+import dev.ferry.api.FailureTypes;
 import dev.ferry.api.Labels;
 import dev.ferry.api.Progress;
 import dev.ferry.api.PullRequestCheck;
@@ -18,6 +21,9 @@ import dev.ferry.api.RunTimeouts;
 import dev.ferry.api.RunUpdate;
 import dev.ferry.api.TaskQueues;
 import dev.ferry.api.Workload;
+import dev.ferry.api.WorkloadActivity;
+import dev.ferry.api.WorkloadResult;
+import dev.ferry.api.WorkloadTask;
 import dev.ferry.external.HeartbeatReporter;
 import dev.ferry.external.WorkloadActivityImpl;
 import dev.ferry.external.WorkloadRegistry;
@@ -26,7 +32,9 @@ import dev.ferry.providers.FakeComputeProvider;
 import dev.ferry.providers.ProviderException;
 import dev.ferry.providers.ProviderRegistry;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
@@ -36,6 +44,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -344,6 +353,46 @@ class PullRequestWorkflowTest {
     }
   }
 
+  @Test
+  void aBugInTheCheckWorkflowFailsItAsAnInternalErrorWithBothComputesGone() throws Exception {
+    // Both sides "succeed" with an output the check cannot read: the workflow's own code throws,
+    // as a bug would. Without the guard its workflow task would be retried forever.
+    fake.bootWith(new WorkerFactoryBoot(env, new UnreadableOutput()));
+    String base = commit(Map.of(".ferry/check", "true"));
+    String head = commit(Map.of("other", "x"));
+    WorkflowClient client = env.getWorkflowClient();
+    String id = PullRequestTrigger.start(client, check(base, head));
+
+    assertThatThrownBy(
+            () ->
+                WorkflowStub.fromTyped(client.newWorkflowStub(PullRequestWorkflow.class, id))
+                    .getResult(2, TimeUnit.MINUTES, PullRequestResult.class))
+        .as("the check ends (a workflow task retried forever would time this out)")
+        .isInstanceOf(WorkflowFailedException.class)
+        .cause()
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            f -> {
+              assertThat(f.getType()).isEqualTo(FailureTypes.INTERNAL_ERROR);
+              assertThat(f.getOriginalMessage())
+                  .contains("internal error in Ferry's pull-request workflow");
+            });
+    assertThat(fake.provisioned()).hasSize(2);
+    assertThat(fake.liveCount()).isZero();
+    assertThat(github.statuses())
+        .extracting(FakeGitHub.Received::state)
+        .containsExactly("pending", "error");
+  }
+
+  /** A workload that ends well with an output no {@code pr-check} reader can take. */
+  private static final class UnreadableOutput implements WorkloadActivity {
+    @Override
+    public WorkloadResult run(WorkloadTask task) {
+      return new WorkloadResult(
+          new ObjectMapper().createObjectNode().put("exitCode", "not a number"), null);
+    }
+  }
+
   private PullRequestResult runCheck(PullRequestCheck check) {
     WorkflowClient client = env.getWorkflowClient();
     String id = PullRequestTrigger.start(client, check);
@@ -380,19 +429,21 @@ class PullRequestWorkflowTest {
   }
 
   /** A boot that starts an in-process worker with the built-in workloads on the attempt's queue. */
-  private record WorkerFactoryBoot(TestWorkflowEnvironment env, WorkloadRegistry workloads)
+  private record WorkerFactoryBoot(TestWorkflowEnvironment env, WorkloadActivity workload)
       implements FakeComputeProvider.Boot {
 
     WorkerFactoryBoot(TestWorkflowEnvironment env) {
       this(env, WorkloadRegistry.builtIns());
     }
 
+    WorkerFactoryBoot(TestWorkflowEnvironment env, WorkloadRegistry workloads) {
+      this(env, new WorkloadActivityImpl(workloads));
+    }
+
     @Override
     public FakeComputeProvider.Compute apply(dev.ferry.api.ProvisionRequest request) {
       WorkerFactory factory = WorkerFactory.newInstance(env.getWorkflowClient());
-      factory
-          .newWorker(request.taskQueue())
-          .registerActivitiesImplementations(new WorkloadActivityImpl(workloads));
+      factory.newWorker(request.taskQueue()).registerActivitiesImplementations(workload);
       factory.start();
       return new FakeComputeProvider.Compute() {
         @Override

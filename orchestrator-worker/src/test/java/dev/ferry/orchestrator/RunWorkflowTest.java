@@ -374,6 +374,22 @@ class RunWorkflowTest {
     assertThat(fake.provisioned()).isEmpty();
   }
 
+  @Test
+  void aRunTimeoutBeyondItsBoundFailsTheRunNamingTheFieldAndTheMaximum(
+      TestWorkflowEnvironment env, WorkflowOptions options) {
+    // Sent by a client that skipped validation: now + run would overflow the lease's Instant.
+    WorkflowStub untyped =
+        env.getWorkflowClient()
+            .newUntypedWorkflowStub(
+                "RunWorkflow", options.toBuilder().setWorkflowId(workflowId).build());
+    untyped.start(Map.of("workload", "primes", "timeouts", Map.of("run", "PT100000000000000H")));
+
+    assertThatThrownBy(() -> untyped.getResult(RunResult.class))
+        .isInstanceOf(WorkflowFailedException.class)
+        .hasStackTraceContaining("timeouts.run must be at most PT168H (7 days)");
+    assertThat(fake.provisioned()).isEmpty();
+  }
+
   private void assertRejected(
       TestWorkflowEnvironment env,
       WorkflowOptions options,

@@ -57,7 +57,7 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--heartbeat-timeout", paramLabel = "DURATION")
   Duration heartbeatTimeout;
 
-  @Option(names = "--attempts", description = "most fresh computes to use (default 3)")
+  @Option(names = "--attempts", description = "most fresh computes to use (default 3, at most 5)")
   int attempts;
 
   @Option(

@@ -52,6 +52,22 @@ class RunCommandTest {
             "timeouts.heartbeat",
             "timeouts.run"),
         mistake(
+            "a run timeout beyond its bound",
+            "primes --input " + THOUSAND + " --run-timeout 8d",
+            "timeouts.run must be at most PT168H (7 days)"),
+        mistake(
+            "a run timeout so large that the lease would overflow",
+            "primes --input " + THOUSAND + " --run-timeout 1000000000000d",
+            "timeouts.run must be at most PT168H (7 days)"),
+        mistake(
+            "a boot timeout beyond its bound",
+            "primes --input " + THOUSAND + " --boot-timeout 25h",
+            "timeouts.boot must be at most PT24H (1 day)"),
+        mistake(
+            "more attempts than a run's history can hold",
+            "primes --input " + THOUSAND + " --attempts 6",
+            "maxComputeAttempts must be between 1 and 5"),
+        mistake(
             "a duration it cannot read",
             "primes --input " + THOUSAND + " --boot-timeout nonsense",
             "--boot-timeout",
