@@ -53,6 +53,7 @@ public final class Orchestrator implements AutoCloseable {
     } catch (ProviderException.InvalidSpec e) {
       throw new IllegalArgumentException("FERRY_PROVIDER: " + e.getMessage(), e);
     }
+    ConcurrencyLimits limits = ConcurrencyLimits.fromEnvironment(config.env(), providers.ids());
     EmbeddedTemporal embedded =
         config.embedded() ? EmbeddedTemporal.start(config.embeddedPort()) : null;
     try {
@@ -66,7 +67,8 @@ public final class Orchestrator implements AutoCloseable {
           workflowOptions(),
           RunWorkflowImpl.class,
           PullRequestWorkflowImpl.class,
-          PullRequestCoordinatorImpl.class);
+          PullRequestCoordinatorImpl.class,
+          ConcurrencyLimitWorkflowImpl.class);
       GitHubSettings github = GitHubSettings.fromEnvironment(config.env());
       worker.registerActivitiesImplementations(new GitHubStatuses(github));
       CallbackTokens callbacks = CallbackTokens.fromEnvironment(config.env());
@@ -75,7 +77,9 @@ public final class Orchestrator implements AutoCloseable {
               providers,
               config.defaults(),
               new WorkerEnvironment(
-                  config.externalTemporalAddress(), config.namespace(), config.env(), callbacks)));
+                  config.externalTemporalAddress(), config.namespace(), config.env(), callbacks),
+              limits));
+      worker.registerActivitiesImplementations(new ConcurrencyLimitActivitiesImpl());
       factory
           .newWorker(TaskQueues.CALLBACKS)
           .registerActivitiesImplementations(new CallbackWorkloadActivity());
@@ -86,6 +90,9 @@ public final class Orchestrator implements AutoCloseable {
           config.clientAddress(),
           config.namespace(),
           config.defaults().provider());
+      if (!limits.asMap().isEmpty()) {
+        log.info("concurrency limits (runs at once per provider): {}", limits.asMap());
+      }
       if (github.token() == null) {
         log.info("no GITHUB_TOKEN: commit statuses are logged, not sent to GitHub");
       } else {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.AttemptSummary;
 import dev.ferry.api.Progress;
+import dev.ferry.api.QueuePlace;
 import dev.ferry.api.RunResult;
 import dev.ferry.api.RunStatus;
 import dev.ferry.api.TeardownReceipt;
@@ -35,6 +36,18 @@ final class Output {
     if (status.compute() != null) {
       line.append(" on ").append(status.compute().provider()).append(' ');
       line.append(status.compute().name());
+    }
+    QueuePlace queue = status.queue();
+    if (queue != null) {
+      line.append(
+          queue.place() == null
+              ? " · joining the queue"
+              : " · place " + queue.place() + " in the queue");
+      line.append(" for ")
+          .append(queue.provider())
+          .append(" (limit ")
+          .append(queue.limit())
+          .append(" at once)");
     }
     Progress progress = status.progress();
     if (progress != null) {
