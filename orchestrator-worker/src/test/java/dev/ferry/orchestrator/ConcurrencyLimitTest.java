@@ -3,6 +3,7 @@ package dev.ferry.orchestrator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.api.ConcurrencyLimitWorkflow;
 import dev.ferry.api.Labels;
@@ -20,6 +21,7 @@ import dev.ferry.external.WorkloadRegistry;
 import dev.ferry.providers.FakeComputeProvider;
 import dev.ferry.providers.ProviderRegistry;
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
@@ -122,7 +124,8 @@ class ConcurrencyLimitTest {
     for (WorkflowStub run : runs) {
       assertThat(run.getResult(RunResult.class).output().get("count").asLong()).isEqualTo(168);
     }
-    assertThat(provisionOrder).as("runs start in arrival order").isEqualTo(ids(runs));
+    assertThat(grantOrder(env)).as("places granted in arrival order").isEqualTo(ids(runs));
+    assertThat(provisionOrder).containsExactlyInAnyOrderElementsOf(ids(runs));
     assertThat(sampler.max()).as("most live computes at once").isEqualTo(LIMIT);
     assertThat(queueStatus(env).holders()).isEmpty();
   }
@@ -222,7 +225,7 @@ class ConcurrencyLimitTest {
     for (WorkflowStub run : runs) {
       assertThat(run.getResult(RunResult.class).output().get("count").asLong()).isEqualTo(168);
     }
-    assertThat(provisionOrder).isEqualTo(ids(runs));
+    assertThat(grantOrder(env)).as("places granted in arrival order").isEqualTo(ids(runs));
     assertThat(sampler.max()).isEqualTo(LIMIT);
   }
 
@@ -244,6 +247,70 @@ class ConcurrencyLimitTest {
     fake.releaseProvisioning();
     assertThat(runs.getFirst().getResult(RunResult.class).output().get("count").asLong())
         .isEqualTo(168);
+  }
+
+  @Test
+  void aQueuedRunTerminatedIsDroppedWhenTheQueueCannotReachItAndTheOthersProceed(
+      TestWorkflowEnvironment env, WorkflowOptions options) {
+    fake.bootWith(primesCompute(env)).holdProvisioning();
+    sampler.start();
+    List<WorkflowStub> runs = startInOrder(env, options, 4);
+    String terminated = runs.get(2).getExecution().getWorkflowId();
+    String last = runs.get(3).getExecution().getWorkflowId();
+    awaitTrue("the last run waits second in line", () -> place(env, last) == 2);
+
+    // No workflow code runs: the run never leaves the queue by itself.
+    runs.get(2).terminate("operator");
+    fake.releaseProvisioning();
+
+    for (WorkflowStub run : List.of(runs.get(0), runs.get(1), runs.get(3))) {
+      assertThat(run.getResult(RunResult.class).output().get("count").asLong()).isEqualTo(168);
+    }
+    assertThat(provisionOrder).doesNotContain(terminated).hasSize(3);
+    LimitState queue = queueStatus(env);
+    assertThat(queue.holders()).isEmpty();
+    assertThat(queue.queue()).isEmpty();
+    assertThat(sampler.max()).isLessThanOrEqualTo(LIMIT);
+  }
+
+  /**
+   * The runs the queue granted a place to, in the order it did, read from the grant signals in its
+   * history (every execution of it, across continue-as-new).
+   */
+  private static List<String> grantOrder(TestWorkflowEnvironment env) {
+    List<List<HistoryEvent>> executions = new ArrayList<>();
+    String runId = "";
+    do {
+      WorkflowClient client = env.getWorkflowClient();
+      List<HistoryEvent> events =
+          (runId.isEmpty() ? client.fetchHistory(QUEUE_ID) : client.fetchHistory(QUEUE_ID, runId))
+              .getEvents();
+      executions.addFirst(events);
+      runId =
+          events
+              .getFirst()
+              .getWorkflowExecutionStartedEventAttributes()
+              .getContinuedExecutionRunId();
+    } while (!runId.isEmpty());
+    List<String> granted = new ArrayList<>();
+    for (List<HistoryEvent> events : executions) {
+      for (HistoryEvent event : events) {
+        if (!event.hasSignalExternalWorkflowExecutionInitiatedEventAttributes()) {
+          continue;
+        }
+        var signal = event.getSignalExternalWorkflowExecutionInitiatedEventAttributes();
+        try {
+          JsonNode notice =
+              JSON.readTree(signal.getInput().getPayloads(0).getData().toStringUtf8());
+          if (notice.get("place").asInt() == 0) {
+            granted.add(signal.getWorkflowExecution().getWorkflowId());
+          }
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    }
+    return granted;
   }
 
   /** Starts runs one after the other, each once the queue has seen the one before. */
