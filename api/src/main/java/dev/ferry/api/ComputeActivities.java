@@ -15,6 +15,9 @@ public interface ComputeActivities {
    */
   ComputeSpec resolve(ComputeSpec spec);
 
+  /** The concurrency limit this orchestrator has for the spec's provider (0 for none). */
+  ConcurrencyLimit concurrencyLimit(ComputeSpec spec);
+
   /** Get-or-create by {@code request.name()}: a retried call never makes a second resource. */
   ComputeHandle provision(ProvisionRequest request);
 

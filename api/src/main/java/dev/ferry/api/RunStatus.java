@@ -17,6 +17,8 @@ import java.util.List;
  * @param failure why the run failed; null unless it did
  * @param image the image every attempt runs, pinned when the run started; null before that or when
  *     the provider runs no image
+ * @param queue where the run waits under its provider's concurrency limit; null unless {@link
+ *     RunPhase#QUEUED}
  */
 public record RunStatus(
     RunPhase phase,
@@ -28,10 +30,37 @@ public record RunStatus(
     Instant phaseSince,
     List<AttemptSummary> attempts,
     String failure,
-    String image) {
+    String image,
+    QueuePlace queue) {
 
   public RunStatus {
     attempts = attempts == null ? List.of() : List.copyOf(attempts);
+  }
+
+  /** A status of a run that is not queued. */
+  public RunStatus(
+      RunPhase phase,
+      int attempt,
+      int maxAttempts,
+      ComputeHandle compute,
+      Progress progress,
+      Instant startedAt,
+      Instant phaseSince,
+      List<AttemptSummary> attempts,
+      String failure,
+      String image) {
+    this(
+        phase,
+        attempt,
+        maxAttempts,
+        compute,
+        progress,
+        startedAt,
+        phaseSince,
+        attempts,
+        failure,
+        image,
+        null);
   }
 
   /** A status that names no image. */

@@ -1,6 +1,7 @@
 package dev.ferry.api;
 
 import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
@@ -13,4 +14,8 @@ public interface RunWorkflow {
 
   @QueryMethod
   RunStatus status();
+
+  /** From the provider's concurrency queue: the run's place in it, or that it may start. */
+  @SignalMethod
+  void permit(PermitNotice notice);
 }

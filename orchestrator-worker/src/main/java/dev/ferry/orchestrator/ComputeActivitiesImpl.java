@@ -5,6 +5,7 @@ import dev.ferry.api.ComputeHandle;
 import dev.ferry.api.ComputeReport;
 import dev.ferry.api.ComputeSpec;
 import dev.ferry.api.ComputeState;
+import dev.ferry.api.ConcurrencyLimit;
 import dev.ferry.api.DescribeRequest;
 import dev.ferry.api.Labels;
 import dev.ferry.api.ProvisionRequest;
@@ -33,12 +34,22 @@ public final class ComputeActivitiesImpl implements ComputeActivities {
   private final ProviderRegistry providers;
   private final ComputeDefaults defaults;
   private final WorkerEnvironment workerEnvironment;
+  private final ConcurrencyLimits limits;
 
   ComputeActivitiesImpl(
       ProviderRegistry providers, ComputeDefaults defaults, WorkerEnvironment workerEnvironment) {
+    this(providers, defaults, workerEnvironment, ConcurrencyLimits.NONE);
+  }
+
+  ComputeActivitiesImpl(
+      ProviderRegistry providers,
+      ComputeDefaults defaults,
+      WorkerEnvironment workerEnvironment,
+      ConcurrencyLimits limits) {
     this.providers = providers;
     this.defaults = defaults;
     this.workerEnvironment = workerEnvironment;
+    this.limits = limits;
   }
 
   @Override
@@ -58,6 +69,11 @@ public final class ComputeActivitiesImpl implements ComputeActivities {
               ? resolved
               : resolved.withImage(provider.pinImage(resolved.image()));
         });
+  }
+
+  @Override
+  public ConcurrencyLimit concurrencyLimit(ComputeSpec spec) {
+    return limits.limitFor(spec.provider());
   }
 
   @Override

@@ -62,6 +62,7 @@ public final class Orchestrator implements AutoCloseable {
     } catch (ProviderException.InvalidSpec e) {
       throw new IllegalArgumentException("FERRY_PROVIDER: " + e.getMessage(), e);
     }
+    ConcurrencyLimits limits = ConcurrencyLimits.fromEnvironment(config.env(), providers.ids());
     EmbeddedTemporal embedded =
         config.embedded() ? EmbeddedTemporal.start(config.embeddedPort()) : null;
     try {
@@ -76,7 +77,8 @@ public final class Orchestrator implements AutoCloseable {
           ReaperWorkflowImpl.class,
           RunWorkflowImpl.class,
           PullRequestWorkflowImpl.class,
-          PullRequestCoordinatorImpl.class);
+          PullRequestCoordinatorImpl.class,
+          ConcurrencyLimitWorkflowImpl.class);
       GitHubSettings github = GitHubSettings.fromEnvironment(config.env());
       worker.registerActivitiesImplementations(new GitHubStatuses(github));
       CallbackTokens callbacks = CallbackTokens.fromEnvironment(config.env());
@@ -84,12 +86,13 @@ public final class Orchestrator implements AutoCloseable {
           new WorkerEnvironment(
               config.externalTemporalAddress(), config.namespace(), config.env(), callbacks);
       worker.registerActivitiesImplementations(
-          new ComputeActivitiesImpl(providers, config.defaults(), workerEnvironment),
+          new ComputeActivitiesImpl(providers, config.defaults(), workerEnvironment, limits),
           new ReaperActivitiesImpl(
               providers,
               config.defaults().provider(),
               workerEnvironment.scope(),
               Clock.systemUTC()));
+      worker.registerActivitiesImplementations(new ConcurrencyLimitActivitiesImpl());
       factory
           .newWorker(TaskQueues.CALLBACKS)
           .registerActivitiesImplementations(new CallbackWorkloadActivity());
@@ -101,6 +104,9 @@ public final class Orchestrator implements AutoCloseable {
           config.clientAddress(),
           config.namespace(),
           config.defaults().provider());
+      if (!limits.asMap().isEmpty()) {
+        log.info("concurrency limits (runs at once per provider): {}", limits.asMap());
+      }
       if (github.token() == null) {
         log.info("no GITHUB_TOKEN: commit statuses are logged, not sent to GitHub");
       } else {

@@ -3,6 +3,7 @@ package dev.ferry.orchestrator;
 import dev.ferry.api.AttemptSummary;
 import dev.ferry.api.ComputeHandle;
 import dev.ferry.api.Progress;
+import dev.ferry.api.QueuePlace;
 import dev.ferry.api.RunPhase;
 import dev.ferry.api.RunStatus;
 import java.time.Instant;
@@ -21,6 +22,7 @@ final class RunTracker {
   private Progress progress;
   private String failure;
   private String image;
+  private QueuePlace queue;
   private final List<AttemptSummary> attempts = new ArrayList<>();
 
   RunTracker(Instant startedAt, int maxAttempts) {
@@ -31,6 +33,21 @@ final class RunTracker {
 
   void imageResolved(String pinned) {
     image = pinned;
+  }
+
+  void queued(String provider, int limit, Instant at) {
+    queue = new QueuePlace(provider, limit, null);
+    enter(RunPhase.QUEUED, at);
+  }
+
+  void queuePlace(int place) {
+    if (queue != null) {
+      queue = queue.withPlace(place);
+    }
+  }
+
+  void admitted() {
+    queue = null;
   }
 
   void attemptStarted(int number, ComputeHandle handle, Instant at) {
@@ -82,7 +99,8 @@ final class RunTracker {
         phaseSince,
         attempts,
         failure,
-        image);
+        image,
+        phase == RunPhase.QUEUED ? queue : null);
   }
 
   private void enter(RunPhase next, Instant at) {

@@ -6,6 +6,7 @@ import dev.ferry.api.ComputeSpec;
 import dev.ferry.api.ExecutionMode;
 import dev.ferry.api.FailureTypes;
 import dev.ferry.api.Labels;
+import dev.ferry.api.PermitNotice;
 import dev.ferry.api.ProvisionRequest;
 import dev.ferry.api.RunPhase;
 import dev.ferry.api.RunRequest;
@@ -41,6 +42,7 @@ public class RunWorkflowImpl implements RunWorkflow {
   private static final Logger log = Workflow.getLogger(RunWorkflowImpl.class);
 
   private RunTracker tracker = new RunTracker(now(), 0);
+  private final Admission admission = new Admission();
 
   @Override
   public RunResult run(RunRequest request) {
@@ -73,12 +75,29 @@ public class RunWorkflowImpl implements RunWorkflow {
     return tracker.snapshot();
   }
 
+  @Override
+  public void permit(PermitNotice notice) {
+    admission.notice(notice);
+  }
+
   private RunResult execute(RunRequest request) {
     Instant started = now();
     validate(request);
     RunStubs stubs = RunStubs.forRun(request.timeouts());
     ComputeSpec spec = resolve(stubs, request.compute());
     tracker.imageResolved(spec.image());
+    // Held from before the first provision until after the last teardown: attempts follow each
+    // other on one place, so a run never has more than one live compute.
+    Admission.Permit permit = admission.acquire(stubs, tracker, spec);
+    try {
+      return runAttempts(request, stubs, spec, started);
+    } finally {
+      permit.release();
+    }
+  }
+
+  private RunResult runAttempts(
+      RunRequest request, RunStubs stubs, ComputeSpec spec, Instant started) {
     WorkflowInfo info = Workflow.getInfo();
     JsonNode checkpoint = null;
     for (int attempt = 1; attempt <= request.maxComputeAttempts(); attempt++) {

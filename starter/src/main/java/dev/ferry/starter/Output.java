@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.AttemptSummary;
 import dev.ferry.api.ComputeHandle;
 import dev.ferry.api.Progress;
+import dev.ferry.api.QueuePlace;
 import dev.ferry.api.RunPhase;
 import dev.ferry.api.RunResult;
 import dev.ferry.api.RunStatus;
@@ -37,7 +38,8 @@ final class Output {
         status.maxAttempts(),
         status.compute(),
         status.progress(),
-        status.failure());
+        status.failure(),
+        status.queue());
   }
 
   /** One side of a pull-request check, read like a run. */
@@ -48,7 +50,8 @@ final class Output {
         run.maxAttempts(),
         run.compute(),
         run.progress(),
-        run.failure());
+        run.failure(),
+        null);
   }
 
   private static String progress(
@@ -57,7 +60,8 @@ final class Output {
       int maxAttempts,
       ComputeHandle compute,
       Progress progress,
-      String failure) {
+      String failure,
+      QueuePlace queue) {
     StringBuilder line = new StringBuilder("[").append(phase).append("]");
     if (attempt > 0) {
       line.append(" attempt ").append(attempt).append('/').append(maxAttempts);
@@ -65,6 +69,17 @@ final class Output {
     if (compute != null) {
       line.append(" on ").append(compute.provider()).append(' ');
       line.append(compute.name());
+    }
+    if (queue != null) {
+      line.append(
+          queue.place() == null
+              ? " · joining the queue"
+              : " · place " + queue.place() + " in the queue");
+      line.append(" for ")
+          .append(queue.provider())
+          .append(" (limit ")
+          .append(queue.limit())
+          .append(" at once)");
     }
     if (progress != null) {
       line.append(String.format(Locale.ROOT, " · %.1f%%", progress.percent()));

@@ -7,6 +7,7 @@ import dev.ferry.api.AttemptSummary;
 import dev.ferry.api.ComputeHandle;
 import dev.ferry.api.FailureTypes;
 import dev.ferry.api.Progress;
+import dev.ferry.api.QueuePlace;
 import dev.ferry.api.RunPhase;
 import dev.ferry.api.RunStatus;
 import dev.ferry.api.RunUpdate;
@@ -32,6 +33,43 @@ class OutputTest {
   void showsOnlyThePhaseBeforeTheFirstAttempt() {
     assertThat(Output.progress(status(RunPhase.PROVISIONING, 0, null, null, null)))
         .isEqualTo("[PROVISIONING]");
+  }
+
+  @Test
+  void showsAQueuedRunsPlaceAndTheLimitItWaitsFor() {
+    RunStatus joining =
+        new RunStatus(
+            RunPhase.QUEUED,
+            0,
+            3,
+            null,
+            null,
+            T0,
+            T0,
+            List.of(),
+            null,
+            null,
+            new QueuePlace("local", 5, null));
+
+    assertThat(Output.progress(joining))
+        .isEqualTo("[QUEUED] · joining the queue for local (limit 5 at once)");
+    assertThat(Output.status("r1", withPlace(joining, 17)))
+        .startsWith("r1 [QUEUED] · place 17 in the queue for local (limit 5 at once)");
+  }
+
+  private static RunStatus withPlace(RunStatus status, int place) {
+    return new RunStatus(
+        status.phase(),
+        status.attempt(),
+        status.maxAttempts(),
+        status.compute(),
+        status.progress(),
+        status.startedAt(),
+        status.phaseSince(),
+        status.attempts(),
+        status.failure(),
+        status.image(),
+        status.queue().withPlace(place));
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.ferry.api.AttemptSummary;
 import dev.ferry.api.ComputeHandle;
 import dev.ferry.api.ExecutionMode;
 import dev.ferry.api.FailureTypes;
+import dev.ferry.api.PermitNotice;
 import dev.ferry.api.Progress;
 import dev.ferry.api.RunPhase;
 import dev.ferry.api.RunRequest;
@@ -119,6 +120,11 @@ public class ScriptedRunWorkflow implements RunWorkflow {
   public RunStatus status() {
     return new RunStatus(
         phase, attempt, maxAttempts, compute, progress, startedAt, phaseSince, attempts, failure);
+  }
+
+  @Override
+  public void permit(PermitNotice notice) {
+    // The stand-in has no concurrency limit to wait for.
   }
 
   private void enter(RunPhase next) {
