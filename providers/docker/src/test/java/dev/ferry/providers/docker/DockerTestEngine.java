@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.BuildImageResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
 import dev.ferry.providers.Infrastructure;
+import dev.ferry.providers.ProviderException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +54,7 @@ final class DockerTestEngine {
       try {
         provider = (DockerComputeProvider) new DockerProviderFactory().create(env());
         client = DockerProviderFactory.client(DockerSettings.fromEnv(env()));
-      } catch (IllegalArgumentException e) {
+      } catch (IllegalArgumentException | ProviderException.Unavailable e) {
         missing = "a Docker engine at DOCKER_HOST (" + e.getMessage() + ")";
       }
     }
