@@ -14,6 +14,7 @@ import dev.ferry.providers.LabelSelector;
 import dev.ferry.providers.ProviderRegistry;
 import dev.ferry.providers.awsbatch.AwsBatchProviderFactory;
 import dev.ferry.providers.awsbatch.MotoServer;
+import dev.ferry.providers.digitalocean.DropletEmulator;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
@@ -123,6 +124,42 @@ class EmulatorFaultsTest {
                   assertThat(j.status())
                       .as("status of the one job submitted")
                       .isIn(JobStatus.FAILED, JobStatus.SUCCEEDED));
+    }
+  }
+
+  @Test
+  void dropletCreateAndDeleteFailingSeveralTimesEndWithOneDropletThenNone() {
+    try (DropletEmulator digitalOcean = DropletEmulator.start()) {
+      int perCall = 4; // the droplet client's own attempts per call
+      digitalOcean
+          .failNext("POST", "/v2/droplets", FAILURES * perCall)
+          .failNext("DELETE", "/v2/droplets", FAILURES * perCall);
+      ComputeProvider droplet = digitalOcean.provider();
+      String workflowId = "faults-droplet-" + UUID.randomUUID();
+
+      TeardownReceipt receipt =
+          provisionThenTeardown(
+              droplet,
+              workflowId,
+              new ComputeSpec(
+                  "do-droplet",
+                  DropletEmulator.IMAGE,
+                  0,
+                  0,
+                  null,
+                  Map.of("FERRY_TASK_QUEUE", "q")));
+
+      assertThat(digitalOcean.requests("POST /v2/droplets"))
+          .as("droplet creations asked for")
+          .isEqualTo(FAILURES * perCall + 1);
+      assertThat(receipt.found()).isTrue();
+      assertThat(receipt.detail()).contains("gone on teardown attempt " + (FAILURES + 1));
+      assertThat(digitalOcean.droplets()).as("droplets left").isZero();
+      assertThat(droplet.list(LabelSelector.managed().and(Labels.WORKFLOW_ID, workflowId)))
+          .isEmpty();
+      assertThat(digitalOcean.violations())
+          .as("requests DigitalOcean's specification rejects")
+          .isEmpty();
     }
   }
 

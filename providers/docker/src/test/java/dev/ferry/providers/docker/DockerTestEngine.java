@@ -23,10 +23,11 @@ final class DockerTestEngine {
   static final String TEST_IMAGE = "ferry-contract-test:local";
 
   /** Boots, prints its queue, then exits with $EXIT_NOW if set, or waits for SIGTERM. */
+  // The trap is set before "booted" is printed: a test that saw "booted" may send SIGTERM.
   static final String TEST_SCRIPT =
-      "echo booted queue=$FERRY_TASK_QUEUE; "
+      "trap 'echo bye; exit 0' TERM; echo booted queue=$FERRY_TASK_QUEUE; "
           + "if [ -n \"$EXIT_NOW\" ]; then echo exiting with $EXIT_NOW; exit $EXIT_NOW; fi; "
-          + "trap 'echo bye; exit 0' TERM; sleep 300 & wait";
+          + "sleep 300 & wait";
 
   private static DockerComputeProvider provider;
   private static DockerClient client;
