@@ -20,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 final class DockerTestEngine {
 
   static final String BASE_IMAGE = "ferry-jre-base:local";
-  static final String TEST_IMAGE = "ferry-contract-test:local";
 
   /** Boots, prints its queue, then exits with $EXIT_NOW if set, or waits for SIGTERM. */
   // The trap is set before "booted" is printed: a test that saw "booted" may send SIGTERM.
@@ -28,6 +27,13 @@ final class DockerTestEngine {
       "trap 'echo bye; exit 0' TERM; echo booted queue=$FERRY_TASK_QUEUE; "
           + "if [ -n \"$EXIT_NOW\" ]; then echo exiting with $EXIT_NOW; exit $EXIT_NOW; fi; "
           + "sleep 300 & wait";
+
+  /**
+   * Tagged by the script it runs: builds from other checkouts on the same engine, with another
+   * script, must not replace the image under a running test.
+   */
+  static final String TEST_IMAGE =
+      "ferry-contract-test:" + Integer.toHexString(TEST_SCRIPT.hashCode());
 
   private static DockerComputeProvider provider;
   private static DockerClient client;
