@@ -119,6 +119,17 @@ public final class ComputeActivitiesImpl implements ComputeActivities {
 
   @Override
   public TeardownReceipt deprovision(ComputeHandle handle) {
+    TeardownReceipt receipt = tearDown(handle);
+    int attempt = Activity.getExecutionContext().getInfo().getAttempt();
+    return attempt == 1 ? receipt : afterRetries(receipt, attempt);
+  }
+
+  /**
+   * Removes the resource. Every failure but a refusal of Ferry's credentials or a misconfigured
+   * provider is retryable, the provider's factory failing to reach its platform included: a leak is
+   * the worst outcome.
+   */
+  TeardownReceipt tearDown(ComputeHandle handle) {
     return translated(
         () -> {
           try {
@@ -144,6 +155,20 @@ public final class ComputeActivitiesImpl implements ComputeActivities {
         secrets.redact(receipt.logTail()),
         receipt.removedAt(),
         secrets.redact(receipt.detail()));
+  }
+
+  /** The receipt of a teardown that took retries says so, for whoever reads the run's result. */
+  static TeardownReceipt afterRetries(TeardownReceipt receipt, int attempt) {
+    String note = "gone on teardown attempt " + attempt + "; the earlier attempts failed";
+    return new TeardownReceipt(
+        receipt.provider(),
+        receipt.name(),
+        receipt.resourceId(),
+        receipt.found(),
+        receipt.exitCode(),
+        receipt.logTail(),
+        receipt.removedAt(),
+        receipt.detail() == null ? note : note + "; " + receipt.detail());
   }
 
   private Optional<PendingActivityInfo> pendingWorkload(DescribeRequest request) {

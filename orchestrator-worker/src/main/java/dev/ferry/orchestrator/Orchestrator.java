@@ -61,6 +61,14 @@ public final class Orchestrator implements AutoCloseable {
       providers.get(config.defaults().provider());
     } catch (ProviderException.InvalidSpec e) {
       throw new IllegalArgumentException("FERRY_PROVIDER: " + e.getMessage(), e);
+    } catch (ProviderException e) {
+      // Retried when a run needs it; at start-up, a provider nobody can reach is worth a stop.
+      throw new IllegalArgumentException(
+          "FERRY_PROVIDER: provider '"
+              + config.defaults().provider()
+              + "' cannot be reached: "
+              + e.getMessage(),
+          e);
     }
     ConcurrencyLimits limits = ConcurrencyLimits.fromEnvironment(config.env(), providers.ids());
     EmbeddedTemporal embedded =

@@ -262,6 +262,12 @@ class RunWorkflowTest {
 
     assertThat(output(result).count()).isEqualTo(168);
     assertThat(fake.deprovisionCalls()).isEqualTo(4);
+    assertThat(result.attempts().getFirst().teardown())
+        .satisfies(
+            receipt -> {
+              assertThat(receipt.found()).isTrue();
+              assertThat(receipt.detail()).startsWith("gone on teardown attempt 4");
+            });
     assertComputesStopped();
   }
 

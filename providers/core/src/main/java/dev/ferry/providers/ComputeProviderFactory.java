@@ -14,7 +14,9 @@ public interface ComputeProviderFactory {
   /**
    * Builds the provider from environment variables.
    *
-   * @throws IllegalArgumentException naming the missing or bad variable
+   * @throws IllegalArgumentException naming the missing or bad variable: retrying will not help
+   * @throws ProviderException.Unavailable when the platform cannot be reached now (an engine that
+   *     is restarting, a network blip): a later call may succeed
    */
   ComputeProvider create(Map<String, String> env);
 }

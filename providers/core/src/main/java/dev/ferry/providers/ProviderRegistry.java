@@ -41,16 +41,28 @@ public final class ProviderRegistry {
     return new ProviderRegistry(factories, Map.of());
   }
 
+  /** Providers made by these factories, configured from {@code env}. */
+  public static ProviderRegistry of(Map<String, String> env, ComputeProviderFactory... factories) {
+    SortedMap<String, Function<Map<String, String>, ComputeProvider>> made = new TreeMap<>();
+    for (ComputeProviderFactory factory : factories) {
+      made.put(factory.id(), factory::create);
+    }
+    return new ProviderRegistry(made, Map.copyOf(env));
+  }
+
   /** The ids this registry knows, sorted. */
   public List<String> ids() {
     return List.copyOf(factories.keySet());
   }
 
   /**
-   * The provider with this id, made on first use.
+   * The provider with this id, made on first use; a provider that could not be made is tried again
+   * on the next call.
    *
    * @throws ProviderException.InvalidSpec when no provider has the id, listing those that do, or
    *     when the provider's configuration is wrong
+   * @throws ProviderException when the factory could not reach its platform (typically {@link
+   *     ProviderException.Unavailable}): worth retrying
    */
   public ComputeProvider get(String id) {
     var factory = factories.get(id);

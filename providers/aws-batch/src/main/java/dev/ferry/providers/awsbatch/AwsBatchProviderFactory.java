@@ -2,6 +2,7 @@ package dev.ferry.providers.awsbatch;
 
 import dev.ferry.providers.ComputeProvider;
 import dev.ferry.providers.ComputeProviderFactory;
+import dev.ferry.providers.ProviderException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -128,8 +129,16 @@ public final class AwsBatchProviderFactory implements ComputeProviderFactory {
     }
   }
 
-  private static IllegalArgumentException unusable(String action, RuntimeException e) {
+  /**
+   * A check that failed: AWS out of reach or throttling (worth retrying) as it is, anything else as
+   * a configuration error.
+   */
+  private static RuntimeException unusable(String action, RuntimeException e) {
     RuntimeException neutral = BatchErrors.translate(action, e);
+    if (neutral instanceof ProviderException.Unavailable
+        || neutral instanceof ProviderException.RateLimited) {
+      return neutral;
+    }
     return new IllegalArgumentException(
         "AWS Batch is not usable with these settings (" + neutral.getMessage() + ")", e);
   }

@@ -24,9 +24,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs each external worker as a child process of the orchestrator: no isolation, no image, but the
- * same lifecycle as remote compute, and nothing to install. A worker sees the spec's environment
- * and, of the orchestrator's own, only {@code PATH}, {@code HOME}, {@code LANG}, {@code TMPDIR} and
- * {@code TZ} (the spec wins where both set one).
+ * same lifecycle as remote compute, and nothing to install. A worker sees the spec's environment,
+ * {@code FERRY_LOCAL_RESOURCE} (its resource name) and, of the orchestrator's own, only {@code
+ * PATH}, {@code HOME}, {@code LANG}, {@code TMPDIR} and {@code TZ} (the spec wins where both set
+ * one).
  */
 public final class LocalComputeProvider implements ComputeProvider {
 
@@ -43,7 +44,7 @@ public final class LocalComputeProvider implements ComputeProvider {
   private final Map<String, Process> children = new ConcurrentHashMap<>();
   // One lock per resource name: provision, teardown and the exit callback of one resource must not
   // interleave (a late exit callback would otherwise write back a record teardown just deleted).
-  private final Map<String, Object> locks = new ConcurrentHashMap<>();
+  private final NameLocks locks = new NameLocks();
 
   /**
    * @param command what to run for each resource (the external worker, in production)
@@ -85,15 +86,34 @@ public final class LocalComputeProvider implements ComputeProvider {
     if (TaskQueues.CALLBACKS.equals(request.taskQueue())) {
       throw new ProviderException.InvalidSpec(NO_CALLBACK_MODE);
     }
-    synchronized (lock(request.name())) {
-      return getOrStart(request);
-    }
+    return locks.with(request.name(), () -> getOrStart(request));
   }
 
+  /**
+   * Adopts what an earlier call made, else starts the worker. The record is written before the
+   * process starts: a call that fails or dies after the start leaves a record that leads a retry to
+   * the running worker, never a second worker on the same task queue.
+   */
   private ComputeHandle getOrStart(ProvisionRequest request) {
     Optional<LocalProcessRecord> existing = store.read(request.name());
-    if (existing.isPresent()) {
+    if (existing.isPresent() && existing.get().started()) {
       return handle(existing.get());
+    }
+    if (existing.isPresent()) {
+      // A start that never recorded its pid: the worker may run all the same.
+      Optional<ProcessHandle> orphan = started(request.name());
+      if (orphan.isPresent()) {
+        LocalProcessRecord adopted =
+            existing
+                .get()
+                .withProcess(
+                    orphan.get().pid(), orphan.get().info().startInstant().orElse(clock.instant()));
+        store.write(adopted);
+        log.info("adopted {}: process {} was started before", request.name(), adopted.pid());
+        return handle(adopted);
+      }
+    } else {
+      store.write(LocalProcessRecord.starting(request.name(), request.labels()));
     }
     ProcessBuilder builder = new ProcessBuilder(command);
     Map<String, String> env = builder.environment();
@@ -102,6 +122,7 @@ public final class LocalComputeProvider implements ComputeProvider {
     INHERITED_ENV.forEach(
         key -> Optional.ofNullable(inherited.get(key)).ifPresent(v -> env.put(key, v)));
     env.putAll(request.spec().env());
+    env.put(ProcessMarker.VARIABLE, request.name());
     builder.redirectErrorStream(true);
     builder.redirectOutput(
         ProcessBuilder.Redirect.appendTo(store.logFile(request.name()).toFile()));
@@ -109,17 +130,18 @@ public final class LocalComputeProvider implements ComputeProvider {
     try {
       process = builder.start();
     } catch (IOException e) {
+      store.delete(request.name());
       throw new ProviderException.InvalidSpec("cannot start " + command + ": " + e.getMessage(), e);
     }
-    Instant startedAt = process.info().startInstant().orElse(clock.instant());
-    LocalProcessRecord record =
-        new LocalProcessRecord(request.name(), process.pid(), startedAt, request.labels(), null);
-    store.write(record);
     children.put(request.name(), process);
     // Async: the JDK completes every onExit future of a pid on one reaper thread; blocking it on
-    // the
-    // resource lock here would starve the teardown that holds the lock and waits for that exit.
+    // the resource lock here would starve the teardown that holds the lock and waits for that exit.
     process.onExit().thenAcceptAsync(done -> recordExit(request.name(), done.exitValue()));
+    Instant startedAt = process.info().startInstant().orElse(clock.instant());
+    LocalProcessRecord record =
+        LocalProcessRecord.starting(request.name(), request.labels())
+            .withProcess(process.pid(), startedAt);
+    store.write(record);
     log.info("started {} as process {}", request.name(), process.pid());
     return handle(record);
   }
@@ -129,6 +151,9 @@ public final class LocalComputeProvider implements ComputeProvider {
     Optional<LocalProcessRecord> record = store.read(handle.name());
     if (record.isEmpty()) {
       return new ComputeState.Gone();
+    }
+    if (!record.get().started()) {
+      return new ComputeState.Pending("its process is being started");
     }
     if (live(record.get()).isPresent()) {
       return new ComputeState.Running();
@@ -143,9 +168,7 @@ public final class LocalComputeProvider implements ComputeProvider {
 
   @Override
   public TeardownReceipt deprovision(ComputeHandle handle) {
-    synchronized (lock(handle.name())) {
-      return stopAndRemove(handle);
-    }
+    return locks.with(handle.name(), () -> stopAndRemove(handle));
   }
 
   private TeardownReceipt stopAndRemove(ComputeHandle handle) {
@@ -154,15 +177,15 @@ public final class LocalComputeProvider implements ComputeProvider {
       return TeardownReceipt.alreadyGone(handle, clock.instant());
     }
     LocalProcessRecord record = found.get();
-    live(record).ifPresent(process -> stop(record.name(), process));
+    Optional<ProcessHandle> running = record.started() ? live(record) : started(record.name());
+    running.ifPresent(process -> stop(record.name(), process));
     Integer exitCode = exitCode(record).orElse(null);
     List<String> tail = store.logTail(record.name(), LOG_TAIL_LINES);
     store.delete(record.name());
     children.remove(record.name());
-    locks.remove(record.name());
     log.info("removed {} (process {}, exit code {})", record.name(), record.pid(), exitCode);
     return new TeardownReceipt(
-        ID, record.name(), String.valueOf(record.pid()), true, exitCode, tail, clock.instant());
+        ID, record.name(), resourceId(record), true, exitCode, tail, clock.instant());
   }
 
   @Override
@@ -174,7 +197,19 @@ public final class LocalComputeProvider implements ComputeProvider {
   }
 
   private static ComputeHandle handle(LocalProcessRecord record) {
-    return new ComputeHandle(ID, record.name(), String.valueOf(record.pid()));
+    return new ComputeHandle(ID, record.name(), resourceId(record));
+  }
+
+  private static String resourceId(LocalProcessRecord record) {
+    return record.started() ? String.valueOf(record.pid()) : null;
+  }
+
+  /** The live worker of a record without a pid: our own child, or one found by its marker. */
+  private Optional<ProcessHandle> started(String name) {
+    return Optional.ofNullable(children.get(name))
+        .filter(Process::isAlive)
+        .map(Process::toHandle)
+        .or(() -> ProcessMarker.find(name));
   }
 
   /** The record's process if it still runs; a reused pid with another start time is not it. */
@@ -206,8 +241,11 @@ public final class LocalComputeProvider implements ComputeProvider {
 
   private void stop(String name, ProcessHandle process) {
     Process child = children.get(name);
-    process.descendants().forEach(ProcessHandle::destroy);
+    // The worker hears first: were its children stopped first, it could end on their exit before
+    // its own SIGTERM handler ran. They are listed before, as they leave the tree when it ends.
+    List<ProcessHandle> descendants = process.descendants().toList();
     process.destroy();
+    descendants.forEach(ProcessHandle::destroy);
     if (awaitExit(child, process, stopGrace)) {
       return;
     }
@@ -245,12 +283,11 @@ public final class LocalComputeProvider implements ComputeProvider {
   }
 
   private void recordExit(String name, int code) {
-    synchronized (lock(name)) {
-      store.read(name).ifPresent(record -> store.write(record.withExitCode(code)));
-    }
-  }
-
-  private Object lock(String name) {
-    return locks.computeIfAbsent(name, key -> new Object());
+    locks.with(
+        name,
+        () -> {
+          store.read(name).ifPresent(record -> store.write(record.withExitCode(code)));
+          return null;
+        });
   }
 }

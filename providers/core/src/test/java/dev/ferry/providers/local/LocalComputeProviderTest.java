@@ -109,8 +109,9 @@ class LocalComputeProviderTest extends ComputeProviderContract {
     ORCHESTRATOR_ENV.forEach(
         key -> Optional.ofNullable(parent.get(key)).ifPresent(v -> expected.put(key, v)));
     expected.putAll(specEnv);
-    var printer = new LocalComputeProvider(List.of("env"), stateDir, Duration.ofSeconds(5));
     ProvisionRequest request = request("env", "wf-env");
+    expected.put("FERRY_LOCAL_RESOURCE", request.name());
+    var printer = new LocalComputeProvider(List.of("env"), stateDir, Duration.ofSeconds(5));
     ComputeHandle handle =
         printer.provision(request.withSpec(new ComputeSpec("local", null, 0, 0, null, specEnv)));
 
@@ -120,6 +121,98 @@ class LocalComputeProviderTest extends ComputeProviderContract {
       var receipt = printer.deprovision(handle);
       assertThat(environmentPrinted(receipt.logTail())).isEqualTo(expected);
     }
+  }
+
+  @Test
+  void aProvisionThatCannotRecordItsWorkerStartsNone() throws Exception {
+    String token = "ferry-unrecorded-" + System.nanoTime();
+    var provider =
+        new LocalComputeProvider(
+            List.of("sh", "-c", "echo booted; sleep 120 & wait", token),
+            stateDir,
+            Duration.ofSeconds(5));
+    ProvisionRequest request = request("unrecorded", "wf-unrecorded");
+    // The record cannot be written while its temporary file's name is taken by a directory.
+    Path obstacle = Files.createDirectory(stateDir.resolve(request.name() + ".json.tmp"));
+    try {
+      assertThatThrownBy(() -> provider.provision(request))
+          .isInstanceOf(ProviderException.Unavailable.class);
+      Files.delete(obstacle);
+
+      ComputeHandle handle = provider.provision(request);
+      assertThat(provider.deprovision(handle).found()).isTrue();
+
+      assertThat(awaitNoneCarrying(token))
+          .as("workers left running after the failed provision and its retry")
+          .isEmpty();
+    } finally {
+      processesCarrying(token).forEach(ProcessHandle::destroyForcibly);
+    }
+  }
+
+  @Test
+  void aRetryAdoptsTheWorkerWhoseStartWasCutShort() throws Exception {
+    ProvisionRequest request = request("cut-short", "wf-cut-short");
+    // As an orchestrator that died between starting the worker and recording its pid leaves it.
+    new LocalStateStore(stateDir)
+        .write(LocalProcessRecord.starting(request.name(), request.labels()));
+    ProcessBuilder orphanBuilder = new ProcessBuilder("sh", "-c", "sleep 120 & wait");
+    orphanBuilder.environment().put(ProcessMarker.VARIABLE, request.name());
+    Process orphan = orphanBuilder.start();
+    try {
+      assertThat(provider().describe(ComputeHandle.named("local", request.name())))
+          .isInstanceOf(ComputeState.Pending.class);
+
+      ComputeHandle handle = provider().provision(request);
+
+      assertThat(handle.resourceId()).isEqualTo(String.valueOf(orphan.pid()));
+      assertThat(provider().describe(handle)).isInstanceOf(ComputeState.Running.class);
+      assertThat(provider().deprovision(handle).found()).isTrue();
+      assertThat(orphan.waitFor(30, TimeUnit.SECONDS)).as("adopted worker stopped").isTrue();
+      assertThat(provider().describe(handle)).isInstanceOf(ComputeState.Gone.class);
+    } finally {
+      orphan.destroyForcibly();
+    }
+  }
+
+  @Test
+  void tearingDownACutShortStartStopsItsWorker() throws Exception {
+    ProvisionRequest request = request("cut-teardown", "wf-cut-teardown");
+    new LocalStateStore(stateDir)
+        .write(LocalProcessRecord.starting(request.name(), request.labels()));
+    ProcessBuilder orphanBuilder = new ProcessBuilder("sh", "-c", "sleep 120 & wait");
+    orphanBuilder.environment().put(ProcessMarker.VARIABLE, request.name());
+    Process orphan = orphanBuilder.start();
+    try {
+      var receipt = provider().deprovision(ComputeHandle.named("local", request.name()));
+
+      assertThat(receipt.found()).isTrue();
+      assertThat(orphan.waitFor(30, TimeUnit.SECONDS)).as("cut-short worker stopped").isTrue();
+      assertThat(
+              provider().list(LabelSelector.managed().and(Labels.WORKFLOW_ID, "wf-cut-teardown")))
+          .isEmpty();
+    } finally {
+      orphan.destroyForcibly();
+    }
+  }
+
+  private static List<ProcessHandle> processesCarrying(String token) {
+    return ProcessHandle.current()
+        .descendants()
+        .filter(ProcessHandle::isAlive)
+        .filter(p -> p.info().arguments().map(args -> List.of(args).contains(token)).orElse(false))
+        .toList();
+  }
+
+  /** The processes with the token in their arguments still alive after up to 30 s. */
+  private static List<ProcessHandle> awaitNoneCarrying(String token) throws InterruptedException {
+    Instant deadline = Instant.now().plusSeconds(30);
+    List<ProcessHandle> left = processesCarrying(token);
+    while (!left.isEmpty() && Instant.now().isBefore(deadline)) {
+      Thread.sleep(100);
+      left = processesCarrying(token);
+    }
+    return left;
   }
 
   /** What {@code env} printed, one {@code NAME=value} a line (our values have no newlines). */

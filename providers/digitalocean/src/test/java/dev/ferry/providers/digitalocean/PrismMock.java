@@ -44,21 +44,22 @@ final class PrismMock {
     return url;
   }
 
-  /** DigitalOcean's specification: {@code FERRY_DO_SPEC}, or the shared copy next to the repo. */
+  /**
+   * DigitalOcean's specification: {@code FERRY_DO_SPEC}, or the shared copy next to the repository
+   * (found from whichever module's directory the tests run in).
+   */
   static Path spec() {
     String configured = System.getenv("FERRY_DO_SPEC");
-    return (configured != null && !configured.isBlank()
-            ? Path.of(configured)
-            : Path.of(
-                "..",
-                "..",
-                "..",
-                "shared",
-                "specs",
-                "digitalocean-openapi",
-                "specification",
-                "DigitalOcean-public.v2.yaml"))
-        .toAbsolutePath()
+    if (configured != null && !configured.isBlank()) {
+      return Path.of(configured).toAbsolutePath().normalize();
+    }
+    Path root = Path.of("").toAbsolutePath();
+    while (root.getParent() != null && !Files.exists(root.resolve("mvnw"))) {
+      root = root.getParent();
+    }
+    return root.resolveSibling("shared")
+        .resolve(Path.of("specs", "digitalocean-openapi", "specification"))
+        .resolve("DigitalOcean-public.v2.yaml")
         .normalize();
   }
 

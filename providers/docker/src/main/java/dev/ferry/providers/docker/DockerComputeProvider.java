@@ -25,7 +25,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -287,13 +286,14 @@ public final class DockerComputeProvider implements ComputeProvider, AutoCloseab
     LogTail tail = new LogTail(LOG_TAIL_LINES);
     try {
       boolean complete =
-          client
-              .logContainerCmd(id)
-              .withStdOut(true)
-              .withStdErr(true)
-              .withTail(LOG_TAIL_LINES)
-              .exec(tail)
-              .awaitCompletion(LOG_READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+          CallbackWaits.awaitOrClose(
+              client
+                  .logContainerCmd(id)
+                  .withStdOut(true)
+                  .withStdErr(true)
+                  .withTail(LOG_TAIL_LINES)
+                  .exec(tail),
+              LOG_READ_TIMEOUT);
       if (!complete) {
         return Stream.concat(
                 tail.lines().stream(),

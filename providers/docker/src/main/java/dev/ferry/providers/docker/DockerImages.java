@@ -13,6 +13,7 @@ import dev.ferry.providers.registry.RegistryCredentials;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,13 +87,18 @@ final class DockerImages {
   }
 
   private void pull(String image) {
-    boolean done;
+    ProgressAtDebug progress = new ProgressAtDebug();
+    boolean done = false;
     try {
       PullImageCmd pull = client.pullImageCmd(withTag(image));
       login(image).ifPresent(pull::withAuthConfig);
-      done =
-          pull.exec(new ProgressAtDebug())
-              .awaitCompletion(pullTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      pull.exec(progress);
+      // Not docker-java's timed awaitCompletion: on a timeout it judges the unfinished pull and
+      // throws "Could not pull image: Pulling fs layer", which reads as a missing image.
+      done = progress.awaitFinished(pullTimeout);
+      if (done) {
+        progress.awaitCompletion(); // at once; throws what the pull failed with
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ProviderException.Unavailable("interrupted while pulling image " + image, e);
@@ -101,6 +107,11 @@ final class DockerImages {
         throw errors.translate("pulling image " + image, e);
       }
       throw PullFailures.translate(image, e);
+    } finally {
+      if (!done) {
+        // Its stream and the docker-java thread reading it must not live on for nobody.
+        CallbackWaits.abandon(progress);
+      }
     }
     if (!done) {
       // Retryable: layers that finished downloading stay on the engine for the next attempt.
@@ -131,8 +142,13 @@ final class DockerImages {
                 .withPassword(l.password()));
   }
 
-  /** Pull progress is noise at info; one line there says the pull started, one that it ended. */
+  /**
+   * Pull progress is noise at info; one line there says the pull started, one that it ended. Its
+   * end can be awaited without judging it, as a timed-out pull must be.
+   */
   private static final class ProgressAtDebug extends PullImageResultCallback {
+    private final CountDownLatch finished = new CountDownLatch(1);
+
     @Override
     public void onNext(PullResponseItem item) {
       if (log.isDebugEnabled() && item.getStatus() != null) {
@@ -143,6 +159,29 @@ final class DockerImages {
             item.getProgress() == null ? "" : item.getProgress());
       }
       super.onNext(item);
+    }
+
+    @Override
+    public void onComplete() {
+      try {
+        super.onComplete();
+      } finally {
+        finished.countDown();
+      }
+    }
+
+    @Override
+    public void onError(Throwable throwable) {
+      try {
+        super.onError(throwable);
+      } finally {
+        finished.countDown();
+      }
+    }
+
+    /** Whether the pull's stream ended (well or not) within the timeout. */
+    boolean awaitFinished(Duration timeout) throws InterruptedException {
+      return finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 

@@ -6,6 +6,7 @@ import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import dev.ferry.providers.ComputeProvider;
 import dev.ferry.providers.ComputeProviderFactory;
+import dev.ferry.providers.ProviderException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
@@ -13,7 +14,9 @@ import java.util.Map;
 /**
  * Configures the {@code docker} provider from {@code DOCKER_HOST} (default {@code
  * unix:///var/run/docker.sock}), {@code FERRY_DOCKER_NETWORK} (default {@code host}) and {@code
- * FERRY_DOCKER_STOP_GRACE} (default {@code PT10S}), and checks that an engine answers.
+ * FERRY_DOCKER_STOP_GRACE} (default {@code PT10S}), and checks that an engine answers. An engine
+ * that cannot be reached is {@link ProviderException.Unavailable} (it may be restarting: worth
+ * retrying); one that answers but refuses is a configuration error.
  */
 public final class DockerProviderFactory implements ComputeProviderFactory {
 
@@ -33,14 +36,17 @@ public final class DockerProviderFactory implements ComputeProviderFactory {
       client.pingCmd().exec();
     } catch (RuntimeException e) {
       closeQuietly(client, e);
-      throw new IllegalArgumentException(
+      String message =
           DockerSettings.DOCKER_HOST
               + "="
               + settings.dockerHost()
               + ": no Docker engine answers there ("
               + e.getMessage()
-              + ")",
-          e);
+              + ")";
+      if (DockerErrors.isConnectionProblem(e)) {
+        throw new ProviderException.Unavailable(message, e);
+      }
+      throw new IllegalArgumentException(message, e);
     }
     requireNetwork(client, settings);
     return new DockerComputeProvider(client, settings);
@@ -56,6 +62,19 @@ public final class DockerProviderFactory implements ComputeProviderFactory {
       client.inspectNetworkCmd().withNetworkId(network).exec();
     } catch (RuntimeException e) {
       closeQuietly(client, e);
+      if (DockerErrors.isConnectionProblem(e)) {
+        throw new ProviderException.Unavailable(
+            "the Docker engine at "
+                + settings.dockerHost()
+                + " stopped answering while checking "
+                + DockerSettings.NETWORK
+                + "="
+                + network
+                + " ("
+                + e.getMessage()
+                + ")",
+            e);
+      }
       throw new IllegalArgumentException(
           DockerSettings.NETWORK
               + "="

@@ -3,6 +3,7 @@ package dev.ferry.providers.docker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ferry.providers.ProviderException;
 import dev.ferry.providers.ProviderRegistry;
 import java.net.URI;
 import java.time.Duration;
@@ -34,17 +35,18 @@ class DockerProviderFactoryTest {
   }
 
   @Test
-  void refusesAnAddressWhereNoEngineAnswers() {
+  void anAddressWhereNoEngineAnswersIsUnavailableNamingIt() {
+    // Retryable: an engine that is restarting answers a moment later.
     assertThatThrownBy(
             () -> new DockerProviderFactory().create(Map.of("DOCKER_HOST", "tcp://127.0.0.1:9")))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(ProviderException.Unavailable.class)
         .hasMessageContaining("DOCKER_HOST=tcp://127.0.0.1:9")
         .hasMessageContaining("no Docker engine answers");
     assertThatThrownBy(
             () ->
                 new DockerProviderFactory()
                     .create(Map.of("DOCKER_HOST", "unix:///nonexistent/docker.sock")))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(ProviderException.Unavailable.class)
         .hasMessageContaining("DOCKER_HOST=unix:///nonexistent/docker.sock");
   }
 

@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.BuildImageResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
 import dev.ferry.providers.Infrastructure;
+import dev.ferry.providers.ProviderException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,13 +20,20 @@ import java.util.concurrent.TimeUnit;
 final class DockerTestEngine {
 
   static final String BASE_IMAGE = "ferry-jre-base:local";
-  static final String TEST_IMAGE = "ferry-contract-test:local";
 
   /** Boots, prints its queue, then exits with $EXIT_NOW if set, or waits for SIGTERM. */
+  // The trap is set before "booted" is printed: a test that saw "booted" may send SIGTERM.
   static final String TEST_SCRIPT =
-      "echo booted queue=$FERRY_TASK_QUEUE; "
+      "trap 'echo bye; exit 0' TERM; echo booted queue=$FERRY_TASK_QUEUE; "
           + "if [ -n \"$EXIT_NOW\" ]; then echo exiting with $EXIT_NOW; exit $EXIT_NOW; fi; "
-          + "trap 'echo bye; exit 0' TERM; sleep 300 & wait";
+          + "sleep 300 & wait";
+
+  /**
+   * Tagged by the script it runs: builds from other checkouts on the same engine, with another
+   * script, must not replace the image under a running test.
+   */
+  static final String TEST_IMAGE =
+      "ferry-contract-test:" + Integer.toHexString(TEST_SCRIPT.hashCode());
 
   private static DockerComputeProvider provider;
   private static DockerClient client;
@@ -53,7 +61,7 @@ final class DockerTestEngine {
       try {
         provider = (DockerComputeProvider) new DockerProviderFactory().create(env());
         client = DockerProviderFactory.client(DockerSettings.fromEnv(env()));
-      } catch (IllegalArgumentException e) {
+      } catch (IllegalArgumentException | ProviderException.Unavailable e) {
         missing = "a Docker engine at DOCKER_HOST (" + e.getMessage() + ")";
       }
     }

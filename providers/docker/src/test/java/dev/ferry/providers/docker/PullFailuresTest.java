@@ -55,4 +55,44 @@ class PullFailuresTest {
                 "x:1", new DockerClientException("dial tcp 127.0.0.1:5000: connection refused")))
         .isInstanceOf(ProviderException.Unavailable.class);
   }
+
+  @Test
+  void statusCodesCountWhereverTheRegistryNamesThem() {
+    assertThat(PullFailures.cause("received unexpected HTTP status: 502 Bad Gateway"))
+        .isEqualTo(PullFailures.Cause.RETRYABLE);
+    assertThat(PullFailures.cause("unexpected status code 507 Insufficient Storage"))
+        .isEqualTo(PullFailures.Cause.RETRYABLE);
+    assertThat(PullFailures.cause("unexpected status code 429"))
+        .isEqualTo(PullFailures.Cause.RETRYABLE);
+    assertThat(PullFailures.cause("error parsing HTTP 403 response body: unexpected end"))
+        .isEqualTo(PullFailures.Cause.AUTH);
+    assertThat(PullFailures.cause("received unexpected HTTP status: 403 Forbidden"))
+        .isEqualTo(PullFailures.Cause.AUTH);
+    assertThat(PullFailures.cause("Get \"http://127.0.0.1:5000/v2/\": context deadline exceeded"))
+        .isEqualTo(PullFailures.Cause.RETRYABLE);
+  }
+
+  @Test
+  void digitsInADigestOrAPortAreNoStatus() {
+    assertThat(
+            PullFailures.cause(
+                "manifest for 127.0.0.1:5429/w@sha256:503a429f not found: name unknown"))
+        .isEqualTo(PullFailures.Cause.MISSING);
+    assertThat(PullFailures.cause("no such host 429.example: lookup failed"))
+        .isEqualTo(PullFailures.Cause.MISSING);
+  }
+
+  @Test
+  void theEnginesOwnStatusWinsForAuthAndThrottling() {
+    assertThat(PullFailures.cause(401, "something the engine said"))
+        .isEqualTo(PullFailures.Cause.AUTH);
+    assertThat(PullFailures.cause(403, "something the engine said"))
+        .isEqualTo(PullFailures.Cause.AUTH);
+    assertThat(PullFailures.cause(429, "something the engine said"))
+        .isEqualTo(PullFailures.Cause.RETRYABLE);
+    assertThat(PullFailures.cause(404, "pull access denied for x, repository does not exist"))
+        .isEqualTo(PullFailures.Cause.MISSING);
+    assertThat(PullFailures.cause(500, "received unexpected HTTP status: 503 Service Unavailable"))
+        .isEqualTo(PullFailures.Cause.RETRYABLE);
+  }
 }
