@@ -7,6 +7,7 @@ import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+import org.eclipse.jgit.util.FileUtils;
 
 /**
  * Clones a repository and checks out one commit, with JGit so that the image needs no git.
@@ -61,11 +62,18 @@ final class GitCheckout {
     }
   }
 
+  /**
+   * Deletes the checkout, files that vanish meanwhile included (JGit's background auto-gc may still
+   * be writing its lock files); a temporary directory left on ephemeral compute goes with the
+   * compute, so what cannot be deleted is left.
+   */
   static void deleteQuietly(Path dir) {
-    try (var paths = java.nio.file.Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    try {
+      FileUtils.delete(
+          dir.toFile(),
+          FileUtils.RECURSIVE | FileUtils.RETRY | FileUtils.SKIP_MISSING | FileUtils.IGNORE_ERRORS);
     } catch (IOException e) {
-      // A temporary directory left on ephemeral compute goes with the compute.
+      // Left for the compute's end.
     }
   }
 }
