@@ -15,6 +15,7 @@ import dev.ferry.api.TeardownReceipt;
 import dev.ferry.providers.ComputeProvider;
 import dev.ferry.providers.FaultInjectingProvider;
 import dev.ferry.providers.FaultInjectingProvider.Fault;
+import dev.ferry.providers.FaultReport;
 import dev.ferry.providers.FlakyProviderFactory;
 import dev.ferry.providers.Infrastructure;
 import dev.ferry.providers.LabelSelector;
@@ -36,6 +37,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,9 +49,14 @@ import org.junit.jupiter.api.io.TempDir;
  * its own behind. Temporal's port-bound test server in real time, so the retry backoff is the one
  * production gets: 3 failures cost 1 + 2 + 4 s.
  */
+@Tag("fault")
 class ProviderFaultsIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** When the current test began, for its fault report. */
+  private long started;
+
   private static final RunTimeouts TIMEOUTS =
       new RunTimeouts(Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofSeconds(30));
   private static final int FAILURES = 3;
@@ -117,10 +124,18 @@ class ProviderFaultsIT {
 
   @Test
   void localProvisionsRefusedSeveralTimesThenAcceptedCompleteTheRun() throws Exception {
+    started = System.nanoTime();
     var faulty = new FaultInjectingProvider(local()).failProvisions(FAILURES, Fault.REFUSED);
     startOrchestrator(ProviderRegistry.of(faulty), null);
 
     RunResult result = run("faults-local-refused", null);
+    record(
+        "faults-local-refused",
+        "local",
+        "provision refused by the provider, then accepted",
+        FAILURES,
+        result,
+        faulty);
 
     assertCompletedOnOneCompute(result);
     assertThat(faulty.provisionCalls()).isEqualTo(FAILURES + 1);
@@ -129,10 +144,18 @@ class ProviderFaultsIT {
 
   @Test
   void localProvisionsWhoseAnswerIsLostAdoptTheWorkerStartedFirst() throws Exception {
+    started = System.nanoTime();
     var faulty = new FaultInjectingProvider(local()).failProvisions(FAILURES, Fault.ANSWER_LOST);
     startOrchestrator(ProviderRegistry.of(faulty), null);
 
     RunResult result = run("faults-local-lost", null);
+    record(
+        "faults-local-lost",
+        "local",
+        "provision done but its answer lost, then retried",
+        FAILURES,
+        result,
+        faulty);
 
     // Every retry found the worker the first call started: a second worker on the queue would
     // have been left idle, and is looked for below.
@@ -143,10 +166,18 @@ class ProviderFaultsIT {
 
   @Test
   void localDeprovisionsRefusedSeveralTimesAreRetriedUntilTheWorkerIsGone() throws Exception {
+    started = System.nanoTime();
     var faulty = new FaultInjectingProvider(local()).failDeprovisions(FAILURES, Fault.REFUSED);
     startOrchestrator(ProviderRegistry.of(faulty), null);
 
     RunResult result = run("faults-local-teardown", null);
+    record(
+        "faults-local-teardown",
+        "local",
+        "teardown refused by the provider, then accepted",
+        FAILURES,
+        result,
+        faulty);
 
     assertCompletedOnOneCompute(result);
     TeardownReceipt receipt = result.attempts().getFirst().teardown();
@@ -159,10 +190,18 @@ class ProviderFaultsIT {
 
   @Test
   void localDeprovisionsWhoseAnswerIsLostEndWithTheWorkerGone() throws Exception {
+    started = System.nanoTime();
     var faulty = new FaultInjectingProvider(local()).failDeprovisions(2, Fault.ANSWER_LOST);
     startOrchestrator(ProviderRegistry.of(faulty), null);
 
     RunResult result = run("faults-local-teardown-lost", null);
+    record(
+        "faults-local-teardown-lost",
+        "local",
+        "teardown done but its answer lost, then retried",
+        2,
+        result,
+        faulty);
 
     assertCompletedOnOneCompute(result);
     TeardownReceipt receipt = result.attempts().getFirst().teardown();
@@ -174,12 +213,20 @@ class ProviderFaultsIT {
 
   @Test
   void aProviderThatCannotBeMadeAtFirstIsMadeOnARetry() throws Exception {
+    started = System.nanoTime();
     var faulty = new FaultInjectingProvider[1];
     var flaky =
         new FlakyProviderFactory("local", 2, () -> faulty[0] = new FaultInjectingProvider(local()));
     startOrchestrator(ProviderRegistry.of(Map.of(), flaky), null);
 
     RunResult result = run("faults-local-factory", null);
+    record(
+        "faults-local-factory",
+        "local",
+        "provider factory failing to reach its platform, then working",
+        2,
+        result,
+        faulty[0]);
 
     assertCompletedOnOneCompute(result);
     assertThat(flaky.creations()).isEqualTo(3);
@@ -189,6 +236,7 @@ class ProviderFaultsIT {
   @Test
   void dockerProvisionsAndDeprovisionsFailingSeveralTimesStillCompleteAndRemoveTheContainer()
       throws Exception {
+    started = System.nanoTime();
     ComputeProvider docker = docker();
     String image = DockerImages.workerImage();
     var faulty =
@@ -198,6 +246,13 @@ class ProviderFaultsIT {
     startOrchestrator(ProviderRegistry.of(faulty), image);
 
     RunResult result = run("faults-docker", image);
+    record(
+        "faults-docker",
+        "docker",
+        "provision answer lost, then teardown refused",
+        FAILURES * 2,
+        result,
+        faulty);
 
     assertCompletedOnOneCompute(result);
     TeardownReceipt receipt = result.attempts().getFirst().teardown();
@@ -235,6 +290,36 @@ class ProviderFaultsIT {
             .withTimeouts(TIMEOUTS)
             .withCompute(new ComputeSpec(null, image, 0, 0, null, Map.of()));
     return run.run(request);
+  }
+
+  /** Writes the scenario's fault report from what is there now, before the test asserts it. */
+  private void record(
+      String workflowId,
+      String provider,
+      String fault,
+      int faults,
+      RunResult result,
+      ComputeProvider faulty) {
+    boolean completed =
+        result.output().path("count").asLong() == 9_592
+            && result.attempts().size() == 1
+            && result.attempts().getFirst().outcome() == AttemptOutcome.SUCCEEDED;
+    int leaked =
+        faulty.list(LabelSelector.managed().and(Labels.WORKFLOW_ID, workflowId)).size()
+            + (provider.equals("docker")
+                ? DockerImages.containers(Labels.WORKFLOW_ID + "=" + workflowId).size()
+                : 0);
+    FaultReport.record(
+        new FaultReport.Outcome(
+            workflowId.replace("faults-", "provider-fault-"),
+            provider,
+            fault,
+            faults,
+            1,
+            completed ? 1 : 0,
+            leaked,
+            null,
+            FerryProcesses.since(started)));
   }
 
   private static void assertCompletedOnOneCompute(RunResult result) {
