@@ -11,10 +11,8 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.PendingActivityState;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.ActivityCompletionClient;
@@ -125,18 +123,7 @@ final class CallbackRoutes implements HttpApi.Routes {
   private PendingActivityInfo pendingWorkload(CallbackTokens.Attempt attempt) {
     DescribeWorkflowExecutionResponse described;
     try {
-      described =
-          client
-              .getWorkflowServiceStubs()
-              .blockingStub()
-              .describeWorkflowExecution(
-                  DescribeWorkflowExecutionRequest.newBuilder()
-                      .setNamespace(client.getOptions().getNamespace())
-                      .setExecution(
-                          WorkflowExecution.newBuilder()
-                              .setWorkflowId(attempt.workflowId())
-                              .setRunId(attempt.runId()))
-                      .build());
+      described = WorkflowDescriptions.describe(client, attempt.workflowId(), attempt.runId());
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
         throw new BadRequest(404, "token", "no run '" + attempt.workflowId() + "'");

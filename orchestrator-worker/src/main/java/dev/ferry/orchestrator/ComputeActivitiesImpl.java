@@ -17,10 +17,8 @@ import dev.ferry.providers.ComputeProvider;
 import dev.ferry.providers.ProviderException;
 import dev.ferry.providers.ProviderRegistry;
 import io.temporal.activity.Activity;
-import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.PendingActivityState;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import java.time.Instant;
 import java.util.HashMap;
@@ -173,18 +171,7 @@ public final class ComputeActivitiesImpl implements ComputeActivities {
 
   private Optional<PendingActivityInfo> pendingWorkload(DescribeRequest request) {
     WorkflowClient client = Activity.getExecutionContext().getWorkflowClient();
-    var response =
-        client
-            .getWorkflowServiceStubs()
-            .blockingStub()
-            .describeWorkflowExecution(
-                DescribeWorkflowExecutionRequest.newBuilder()
-                    .setNamespace(client.getOptions().getNamespace())
-                    .setExecution(
-                        WorkflowExecution.newBuilder()
-                            .setWorkflowId(request.workflowId())
-                            .setRunId(request.runId()))
-                    .build());
+    var response = WorkflowDescriptions.describe(client, request.workflowId(), request.runId());
     return response.getPendingActivitiesList().stream()
         .filter(a -> a.getActivityType().getName().equals(WorkloadActivity.TYPE))
         .findFirst();

@@ -8,9 +8,7 @@ import dev.ferry.api.RunIds;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.activity.Activity;
-import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
@@ -55,14 +53,7 @@ public final class ConcurrencyLimitActivitiesImpl implements ConcurrencyLimitAct
     for (String workflowId : runs.workflowIds()) {
       try {
         WorkflowExecutionStatus status =
-            client
-                .getWorkflowServiceStubs()
-                .blockingStub()
-                .describeWorkflowExecution(
-                    DescribeWorkflowExecutionRequest.newBuilder()
-                        .setNamespace(client.getOptions().getNamespace())
-                        .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
-                        .build())
+            WorkflowDescriptions.describe(client, workflowId, null)
                 .getWorkflowExecutionInfo()
                 .getStatus();
         if (status != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {

@@ -13,9 +13,7 @@ import dev.ferry.providers.ProviderRegistry;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.activity.Activity;
-import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import java.time.Clock;
 import java.time.Instant;
@@ -126,15 +124,7 @@ public final class ReaperActivitiesImpl implements ReaperActivities {
   private static WorkflowExecutionStatus status(
       WorkflowClient client, String workflowId, String runId) {
     try {
-      return client
-          .getWorkflowServiceStubs()
-          .blockingStub()
-          .describeWorkflowExecution(
-              DescribeWorkflowExecutionRequest.newBuilder()
-                  .setNamespace(client.getOptions().getNamespace())
-                  .setExecution(
-                      WorkflowExecution.newBuilder().setWorkflowId(workflowId).setRunId(runId))
-                  .build())
+      return WorkflowDescriptions.describe(client, workflowId, runId)
           .getWorkflowExecutionInfo()
           .getStatus();
     } catch (StatusRuntimeException e) {

@@ -15,8 +15,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
@@ -187,14 +185,7 @@ final class RunRoutes implements HttpApi.Routes {
       throw new BadRequest(404, null, "no run with id '" + id + "'");
     }
     try {
-      return client
-          .getWorkflowServiceStubs()
-          .blockingStub()
-          .describeWorkflowExecution(
-              DescribeWorkflowExecutionRequest.newBuilder()
-                  .setNamespace(client.getOptions().getNamespace())
-                  .setExecution(WorkflowExecution.newBuilder().setWorkflowId(id))
-                  .build());
+      return WorkflowDescriptions.describe(client, id, null);
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
         throw new BadRequest(404, null, "no run with id '" + id + "'");
