@@ -54,6 +54,10 @@ public final class ComputeActivitiesImpl implements ComputeActivities {
   public ComputeSpec resolve(ComputeSpec spec) {
     return translated(
         () -> {
+          // Checked before anything else, the provider included: the worker gets the
+          // orchestrator's credentials, so the operator decides what runs with them.
+          WorkerEnvNames.check(spec.env().keySet());
+          defaults.allowedImages().check(spec.image(), defaults.image());
           ComputeSpec resolved =
               spec.withProvider(spec.provider() != null ? spec.provider() : defaults.provider());
           if (resolved.image() == null && defaults.image() != null) {

@@ -39,7 +39,9 @@ final class DemoCompute {
     try {
       if (dockerHas(config, image)) {
         return new Choice(
-            config.withDefaults(new ComputeDefaults(DockerComputeProvider.ID, image)),
+            config.withDefaults(
+                new ComputeDefaults(
+                    DockerComputeProvider.ID, image, config.defaults().allowedImages())),
             "a Docker engine answers and has the image " + image);
       }
       reason = "the Docker engine has no image " + image + " (build it with ./ferry image)";
@@ -48,7 +50,10 @@ final class DemoCompute {
     }
     return new Choice(
         config.withDefaults(
-            new ComputeDefaults(LocalComputeProvider.ID, config.defaults().image())),
+            new ComputeDefaults(
+                LocalComputeProvider.ID,
+                config.defaults().image(),
+                config.defaults().allowedImages())),
         reason);
   }
 

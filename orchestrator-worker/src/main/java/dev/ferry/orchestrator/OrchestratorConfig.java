@@ -41,7 +41,7 @@ public record OrchestratorConfig(
         address,
         port,
         namespace,
-        new ComputeDefaults(provider, image(env)),
+        new ComputeDefaults(provider, image(env), AllowedImages.fromEnvironment(env)),
         external,
         Map.copyOf(env));
   }

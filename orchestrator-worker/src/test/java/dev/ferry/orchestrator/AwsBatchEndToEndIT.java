@@ -128,6 +128,7 @@ class AwsBatchEndToEndIT {
     try (FerryProcesses ferry = new FerryProcesses(dir)) {
       Map<String, String> env = orchestratorEnv();
       env.put("FERRY_IMAGE", ""); // unset: each run must name its image
+      env.put("FERRY_ALLOWED_IMAGES", image);
       ferry.startOrchestrator(env);
       String input = "{\"below\": 1000}";
 

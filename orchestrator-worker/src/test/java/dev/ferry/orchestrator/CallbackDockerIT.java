@@ -53,7 +53,14 @@ class CallbackDockerIT {
     port = FerryProcesses.freePort();
     Process server =
         ferry.startOrchestrator(
-            Map.of("FERRY_PROVIDER", "docker", "FERRY_HTTP_PORT", String.valueOf(port)));
+            Map.of(
+                "FERRY_PROVIDER",
+                "docker",
+                "FERRY_HTTP_PORT",
+                String.valueOf(port),
+                // Callback compute runs the caller's image: the operator allows it.
+                "FERRY_ALLOWED_IMAGES",
+                image));
     long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
     while (!ferry.log("orchestrator.log").contains("HTTP API on")) {
       assertThat(server.isAlive()).as(ferry.log("orchestrator.log")).isTrue();

@@ -274,6 +274,25 @@ class CallbackModeTest {
   }
 
   @Test
+  void aCallbackRunNamingAnImageTheOperatorDidNotAllowFailsWithoutCompute() throws Exception {
+    HttpResponse<String> started =
+        post(
+            "/runs",
+            """
+            {"workload":"example","mode":"callback","image":"caller.example/own:1",
+             "id":"callback-foreign-image","attempts":1}
+            """);
+    assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+
+    WorkflowFailedException failed = awaitFailure("callback-foreign-image");
+    ApplicationFailure cause = (ApplicationFailure) failed.getCause();
+    assertThat(cause.getType()).isEqualTo(FailureTypes.INVALID_COMPUTE_SPEC);
+    assertThat(cause.getOriginalMessage())
+        .contains("compute.image 'caller.example/own:1' is not allowed");
+    assertThat(fake.provisioned()).isEmpty();
+  }
+
+  @Test
   void aCallbackRunThatReachesTheLocalProviderFailsBeforeAnythingIsStarted() throws Exception {
     RunWorkflow run =
         env.getWorkflowClient()

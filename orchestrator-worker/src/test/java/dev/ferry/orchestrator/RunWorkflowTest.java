@@ -366,6 +366,31 @@ class RunWorkflowTest {
   }
 
   @Test
+  void anImageTheOperatorDidNotAllowIsRefusedBeforeAnyCompute(
+      TestWorkflowEnvironment env, WorkflowOptions options) {
+    assertRejected(
+        env,
+        options,
+        primes(1_000).withCompute(ComputeSpec.defaults().withImage("attacker.example/steal:1")),
+        FailureTypes.INVALID_COMPUTE_SPEC,
+        "compute.image 'attacker.example/steal:1' is not allowed",
+        "FERRY_ALLOWED_IMAGES");
+  }
+
+  @Test
+  void aLoaderVariableInComputeEnvIsRefusedBeforeAnyCompute(
+      TestWorkflowEnvironment env, WorkflowOptions options) {
+    assertRejected(
+        env,
+        options,
+        primes(1_000)
+            .withCompute(
+                ComputeSpec.defaults().withEnv(Map.of("LD_PRELOAD", "/tmp/x.so", "OK", "1"))),
+        FailureTypes.INVALID_COMPUTE_SPEC,
+        "compute.env must not set 'LD_PRELOAD'");
+  }
+
+  @Test
   void aRequestThatCannotBeReadFailsTheRunInsteadOfRetryingForever(
       TestWorkflowEnvironment env, WorkflowOptions options) {
     WorkflowStub untyped =

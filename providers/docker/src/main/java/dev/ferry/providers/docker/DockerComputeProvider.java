@@ -153,6 +153,7 @@ public final class DockerComputeProvider implements ComputeProvider, AutoCloseab
       return adopt(name, existing.get());
     }
     images.ensurePresent(request.spec().image());
+    refuseRoot(request.spec().image());
     String id;
     try {
       id = create(request);
@@ -166,6 +167,21 @@ public final class DockerComputeProvider implements ComputeProvider, AutoCloseab
     start(name, id);
     log.info("started container {} ({}) from {}", name, id, request.spec().image());
     return handle(name, id);
+  }
+
+  /** Refuses an image whose user is root, unless the operator allowed root. */
+  private void refuseRoot(String image) {
+    if (settings.allowRoot()) {
+      return;
+    }
+    String user;
+    try {
+      var config = client.inspectImageCmd(image).exec().getConfig();
+      user = config == null ? null : config.getUser();
+    } catch (RuntimeException e) {
+      throw errors.translate("inspecting image " + image, e);
+    }
+    ContainerLockdown.refuseRoot(image, user);
   }
 
   /** The engine reserves a name before the container can be inspected by it. */
@@ -188,6 +204,7 @@ public final class DockerComputeProvider implements ComputeProvider, AutoCloseab
             .withAutoRemove(false)
             // An init as PID 1 forwards SIGTERM to the worker and reaps its children.
             .withInit(true);
+    ContainerLockdown.apply(host, settings);
     if (spec.cpus() > 0) {
       host.withNanoCPUs(Math.round(spec.cpus() * 1e9));
     }

@@ -28,12 +28,20 @@ final class DockerTestEngine {
           + "if [ -n \"$EXIT_NOW\" ]; then echo exiting with $EXIT_NOW; exit $EXIT_NOW; fi; "
           + "sleep 300 & wait";
 
+  /** Non-root, as the provider requires of an image unless root is allowed. */
+  static final String TEST_DOCKERFILE =
+      "FROM "
+          + BASE_IMAGE
+          + "\nUSER 10001:10001\nCMD [\"sh\", \"-c\", \""
+          + TEST_SCRIPT.replace("\\", "\\\\").replace("\"", "\\\"")
+          + "\"]\n";
+
   /**
-   * Tagged by the script it runs: builds from other checkouts on the same engine, with another
-   * script, must not replace the image under a running test.
+   * Tagged by its Dockerfile: builds from other checkouts on the same engine, with another script,
+   * must not replace the image under a running test.
    */
   static final String TEST_IMAGE =
-      "ferry-contract-test:" + Integer.toHexString(TEST_SCRIPT.hashCode());
+      "ferry-contract-test:" + Integer.toHexString(TEST_DOCKERFILE.hashCode());
 
   private static DockerComputeProvider provider;
   private static DockerClient client;
@@ -89,11 +97,7 @@ final class DockerTestEngine {
     requireBaseImage();
     try {
       Path dir = Files.createTempDirectory("ferry-contract-image");
-      String cmd = TEST_SCRIPT.replace("\\", "\\\\").replace("\"", "\\\"");
-      Path dockerfile =
-          Files.writeString(
-              dir.resolve("Dockerfile"),
-              "FROM " + BASE_IMAGE + "\nCMD [\"sh\", \"-c\", \"" + cmd + "\"]\n");
+      Path dockerfile = Files.writeString(dir.resolve("Dockerfile"), TEST_DOCKERFILE);
       // Always built (a cached build takes a moment), so that a changed script takes effect.
       client
           .buildImageCmd()

@@ -1,0 +1,63 @@
+package dev.ferry.providers.docker;
+
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.HostConfig;
+import dev.ferry.providers.ProviderException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a worker container may not do: the worker holds Temporal credentials and runs the caller's
+ * commands, so it gets no capabilities, cannot gain privileges, cannot fork without bound, cannot
+ * change its image's files and does not run as root.
+ */
+final class ContainerLockdown {
+
+  /**
+   * The only writable place of a container: the JVM's temp files and the PR check's clone, the
+   * callback script's mktemp. Executable: native libraries are unpacked there and loaded.
+   */
+  static final Map<String, String> SCRATCH = Map.of("/tmp", "rw,exec,nosuid,nodev,mode=1777");
+
+  static final String NO_NEW_PRIVILEGES = "no-new-privileges";
+
+  private ContainerLockdown() {}
+
+  /** Locks {@code host} down. */
+  static void apply(HostConfig host, DockerSettings settings) {
+    host.withCapDrop(Capability.ALL)
+        .withSecurityOpts(List.of(NO_NEW_PRIVILEGES))
+        .withPidsLimit(settings.pidsLimit())
+        .withReadonlyRootfs(true)
+        .withTmpFs(SCRATCH);
+  }
+
+  /**
+   * Refuses an image that runs as root (no user, {@code root} or uid 0): a container's root is the
+   * host's root with fewer capabilities.
+   *
+   * @param user the image's configured {@code USER}; null or empty when it sets none
+   * @throws ProviderException.InvalidSpec naming the image and the setting that allows it
+   */
+  static void refuseRoot(String image, String user) {
+    if (runsAsRoot(user)) {
+      throw new ProviderException.InvalidSpec(
+          "image "
+              + image
+              + " runs as root (its USER is '"
+              + (user == null ? "" : user)
+              + "'): give it a non-root USER, or set "
+              + DockerSettings.ALLOW_ROOT
+              + "=true");
+    }
+  }
+
+  /** Whether a Dockerfile {@code USER} value ({@code user[:group]}) means root. */
+  static boolean runsAsRoot(String user) {
+    if (user == null || user.isBlank()) {
+      return true;
+    }
+    String name = user.strip().split(":", 2)[0];
+    return name.isEmpty() || name.equals("root") || name.matches("0+");
+  }
+}
