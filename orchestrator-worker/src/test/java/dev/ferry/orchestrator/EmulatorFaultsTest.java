@@ -64,7 +64,7 @@ class EmulatorFaultsTest {
 
   private static final RunTimeouts TIMEOUTS =
       new RunTimeouts(Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofSeconds(30));
-  private static final String SLEEPER = "ferry-faults-sleeper:local";
+  static final String SLEEPER = "ferry-faults-sleeper:local";
   private static final int FAILURES = 3;
   private static final String SCENARIO = "provider-fault-emulator";
   private static final FaultProxy.Failure BATCH_SERVER_ERROR =
@@ -296,7 +296,8 @@ class EmulatorFaultsTest {
         .run(request);
   }
 
-  private static synchronized void buildSleeper() {
+  /** The image of a job that sleeps until it is ended, built once per test JVM. */
+  static synchronized void buildSleeper() {
     if (!sleeperBuilt) {
       MotoServer.buildImage(
           SLEEPER,
