@@ -10,10 +10,12 @@ import dev.ferry.api.RunTimeouts;
 import dev.ferry.api.TaskQueues;
 import dev.ferry.api.TeardownReceipt;
 import dev.ferry.providers.ComputeProvider;
+import dev.ferry.providers.FaultReport;
 import dev.ferry.providers.LabelSelector;
 import dev.ferry.providers.ProviderRegistry;
 import dev.ferry.providers.awsbatch.AwsBatchProviderFactory;
 import dev.ferry.providers.awsbatch.MotoServer;
+import dev.ferry.providers.digitalocean.AppEmulator;
 import dev.ferry.providers.digitalocean.DropletEmulator;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -26,7 +28,9 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.batch.model.JobStatus;
 
@@ -34,9 +38,12 @@ import software.amazon.awssdk.services.batch.model.JobStatus;
  * A cloud API's 5xx answers, several in a row, through the run's real provision and teardown
  * activities (their production retry options, on Temporal's test server, whose time skipping sits
  * out the backoff): provisioning ends with exactly one resource, teardown with none. The API is an
- * emulator behind a {@link FaultProxy} that fails the first calls of one operation: moto for {@code
- * aws-batch}.
+ * emulator that fails the first calls of one operation: moto behind a {@link FaultProxy} for {@code
+ * aws-batch}, DigitalOcean's scenario server (every request checked by Prism) for {@code
+ * do-droplet} and {@code do-app}. Each case records its outcome in a {@link FaultReport} before it
+ * asserts.
  */
+@Tag("fault")
 class EmulatorFaultsTest {
 
   /** Provision, then tear down, with the stubs a run uses. */
@@ -57,8 +64,9 @@ class EmulatorFaultsTest {
 
   private static final RunTimeouts TIMEOUTS =
       new RunTimeouts(Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofSeconds(30));
-  private static final String SLEEPER = "ferry-faults-sleeper:local";
+  static final String SLEEPER = "ferry-faults-sleeper:local";
   private static final int FAILURES = 3;
+  private static final String SCENARIO = "provider-fault-emulator";
   private static final FaultProxy.Failure BATCH_SERVER_ERROR =
       new FaultProxy.Failure(
           500,
@@ -100,10 +108,17 @@ class EmulatorFaultsTest {
     String workflowId = "faults-batch-" + UUID.randomUUID();
 
     TeardownReceipt receipt =
-        provisionThenTeardown(
-            batch,
-            workflowId,
-            new ComputeSpec("aws-batch", SLEEPER, 1, 256, null, Map.of("FERRY_TASK_QUEUE", "q")));
+        recorded(
+            "aws-batch",
+            "SubmitJob and TerminateJob answer 500 " + FAILURES + " times each",
+            2 * FAILURES,
+            () -> batch.list(LabelSelector.managed().and(Labels.WORKFLOW_ID, workflowId)).size(),
+            () ->
+                provisionThenTeardown(
+                    batch,
+                    workflowId,
+                    new ComputeSpec(
+                        "aws-batch", SLEEPER, 1, 256, null, Map.of("FERRY_TASK_QUEUE", "q"))));
 
     assertThat(proxy.calls("/v1/submitjob")).isEqualTo(FAILURES + 1);
     assertThat(proxy.calls("/v1/terminatejob")).isGreaterThanOrEqualTo(FAILURES + 1);
@@ -138,16 +153,26 @@ class EmulatorFaultsTest {
       String workflowId = "faults-droplet-" + UUID.randomUUID();
 
       TeardownReceipt receipt =
-          provisionThenTeardown(
-              droplet,
-              workflowId,
-              new ComputeSpec(
-                  "do-droplet",
-                  DropletEmulator.IMAGE,
-                  0,
-                  0,
-                  null,
-                  Map.of("FERRY_TASK_QUEUE", "q")));
+          recorded(
+              "do-droplet",
+              "droplet create and delete answer 500 "
+                  + FAILURES * perCall
+                  + " times each ("
+                  + FAILURES
+                  + " activity attempts)",
+              2 * FAILURES * perCall,
+              digitalOcean::droplets,
+              () ->
+                  provisionThenTeardown(
+                      droplet,
+                      workflowId,
+                      new ComputeSpec(
+                          "do-droplet",
+                          DropletEmulator.IMAGE,
+                          0,
+                          0,
+                          null,
+                          Map.of("FERRY_TASK_QUEUE", "q"))));
 
       assertThat(digitalOcean.requests("POST /v2/droplets"))
           .as("droplet creations asked for")
@@ -160,6 +185,84 @@ class EmulatorFaultsTest {
       assertThat(digitalOcean.violations())
           .as("requests DigitalOcean's specification rejects")
           .isEmpty();
+    }
+  }
+
+  @Test
+  void appCreateAndDeleteFailingSeveralTimesEndWithOneAppThenNone() {
+    try (AppEmulator digitalOcean = AppEmulator.start()) {
+      int perCall = 4; // the App Platform client's own attempts per call
+      digitalOcean
+          .failNext("POST", "/v2/apps", FAILURES * perCall)
+          .failNext("DELETE", "/v2/apps/", FAILURES * perCall);
+      ComputeProvider app = digitalOcean.provider();
+      String workflowId = "faults-app-" + UUID.randomUUID();
+
+      TeardownReceipt receipt =
+          recorded(
+              "do-app",
+              "app create and delete answer 500 "
+                  + FAILURES * perCall
+                  + " times each ("
+                  + FAILURES
+                  + " activity attempts)",
+              2 * FAILURES * perCall,
+              digitalOcean::apps,
+              () ->
+                  provisionThenTeardown(
+                      app,
+                      workflowId,
+                      new ComputeSpec(
+                          "do-app",
+                          AppEmulator.IMAGE,
+                          0,
+                          0,
+                          null,
+                          Map.of("FERRY_TASK_QUEUE", "q"))));
+
+      assertThat(digitalOcean.requests("POST /v2/apps"))
+          .as("app creations asked for")
+          .isEqualTo(FAILURES * perCall + 1);
+      assertThat(digitalOcean.requests("DELETE /v2/apps/"))
+          .as("app deletions asked for")
+          .isEqualTo(FAILURES * perCall + 1);
+      assertThat(receipt.found()).isTrue();
+      assertThat(receipt.detail()).contains("gone on teardown attempt " + (FAILURES + 1));
+      assertThat(digitalOcean.apps()).as("apps left").isZero();
+      assertThat(app.list(LabelSelector.managed().and(Labels.WORKFLOW_ID, workflowId))).isEmpty();
+      assertThat(digitalOcean.violations())
+          .as("requests DigitalOcean's specification rejects")
+          .isEmpty();
+    }
+  }
+
+  /**
+   * Runs the scenario and records its outcome before the caller asserts: one run, completed when
+   * the teardown found and removed its resource, {@code leaked} counted afterwards.
+   */
+  private static TeardownReceipt recorded(
+      String provider,
+      String fault,
+      int faults,
+      Supplier<Integer> leaked,
+      Supplier<TeardownReceipt> scenario) {
+    Instant start = Instant.now();
+    TeardownReceipt receipt = null;
+    try {
+      receipt = scenario.get();
+      return receipt;
+    } finally {
+      FaultReport.record(
+          new FaultReport.Outcome(
+              SCENARIO,
+              provider,
+              fault,
+              faults,
+              1,
+              receipt != null && receipt.found() ? 1 : 0,
+              leaked.get(),
+              null,
+              Duration.between(start, Instant.now())));
     }
   }
 
@@ -193,7 +296,8 @@ class EmulatorFaultsTest {
         .run(request);
   }
 
-  private static synchronized void buildSleeper() {
+  /** The image of a job that sleeps until it is ended, built once per test JVM. */
+  static synchronized void buildSleeper() {
     if (!sleeperBuilt) {
       MotoServer.buildImage(
           SLEEPER,
