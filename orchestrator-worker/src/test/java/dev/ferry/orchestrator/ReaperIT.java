@@ -66,7 +66,9 @@ class ReaperIT {
           .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED);
       FerryProcesses.assertGone(pid);
       assertThat(ferry.localResources()).isEmpty();
-      assertThat(reaper(client).reapedRunClosed()).isGreaterThanOrEqualTo(1);
+      // The round counts a removal once its deprovision activity has returned, a moment after the
+      // process is gone.
+      awaitReapedCount(client);
       assertThat(ferry.log("orchestrator.log")).contains("reaper: removed").contains("reap-local");
     }
   }
@@ -101,7 +103,7 @@ class ReaperIT {
           terminated);
       assertThat(status(client, id))
           .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED);
-      assertThat(reaper(client).reapedRunClosed()).isGreaterThanOrEqualTo(1);
+      awaitReapedCount(client);
     }
   }
 
@@ -134,6 +136,18 @@ class ReaperIT {
               + ferry.log("orchestrator.log"));
     }
     log.info("compute removed {} after the run was terminated", latency);
+  }
+
+  /** Waits until the reaper counts at least one removal of a closed run's compute. */
+  private static void awaitReapedCount(WorkflowClient client) throws InterruptedException {
+    long deadline = System.nanoTime() + REMOVAL.toNanos();
+    while (reaper(client).reapedRunClosed() < 1) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(
+            "the reaper counted no removal within " + REMOVAL + ": " + reaper(client));
+      }
+      Thread.sleep(100);
+    }
   }
 
   private static ReaperStatus reaper(WorkflowClient client) {
