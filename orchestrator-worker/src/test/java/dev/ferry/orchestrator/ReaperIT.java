@@ -8,9 +8,7 @@ import dev.ferry.api.ReaperWorkflow;
 import dev.ferry.api.RunWorkflow;
 import dev.ferry.providers.FaultReport;
 import dev.ferry.providers.Infrastructure;
-import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -155,14 +153,7 @@ class ReaperIT {
   }
 
   private static WorkflowExecutionStatus status(WorkflowClient client, String workflowId) {
-    return client
-        .getWorkflowServiceStubs()
-        .blockingStub()
-        .describeWorkflowExecution(
-            DescribeWorkflowExecutionRequest.newBuilder()
-                .setNamespace(client.getOptions().getNamespace())
-                .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
-                .build())
+    return WorkflowDescriptions.describe(client, workflowId, null)
         .getWorkflowExecutionInfo()
         .getStatus();
   }

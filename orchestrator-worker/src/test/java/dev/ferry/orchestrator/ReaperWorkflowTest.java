@@ -20,7 +20,6 @@ import dev.ferry.providers.ProviderException;
 import dev.ferry.providers.ProviderRegistry;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
@@ -316,14 +315,7 @@ class ReaperWorkflowTest {
 
   private io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse describe(
       WorkflowExecution execution) {
-    return client
-        .getWorkflowServiceStubs()
-        .blockingStub()
-        .describeWorkflowExecution(
-            DescribeWorkflowExecutionRequest.newBuilder()
-                .setNamespace(client.getOptions().getNamespace())
-                .setExecution(execution)
-                .build());
+    return WorkflowDescriptions.describe(client, execution.getWorkflowId(), execution.getRunId());
   }
 
   private WorkflowExecution openRun() {
