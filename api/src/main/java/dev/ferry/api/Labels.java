@@ -11,6 +11,12 @@ public final class Labels {
   public static final String TASK_QUEUE = "ferry.task-queue";
 
   /**
+   * The run's workload: the orchestrator gives a compute the credentials its workload needs and no
+   * others (only a {@code pr-check} gets the git token).
+   */
+  public static final String WORKLOAD = "ferry.workload";
+
+  /**
    * The Temporal namespace and address the run lives on ({@code namespace@address}): the reaper
    * judges only resources of its own, never those of another Ferry sharing the platform.
    */

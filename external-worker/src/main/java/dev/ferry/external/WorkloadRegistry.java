@@ -25,7 +25,7 @@ public final class WorkloadRegistry {
     return of(
         new PrimesWorkload(),
         new ShellWorkload(),
-        new PrCheckWorkload(new GitCheckout(System.getenv(GitCheckout.TOKEN))));
+        new PrCheckWorkload(GitCheckout.fromEnvironment(System.getenv())));
   }
 
   /**

@@ -27,7 +27,7 @@ class PrCheckWorkloadTest {
 
   private final List<Progress> reports = new CopyOnWriteArrayList<>();
   private final HeartbeatReporter recorder = (progress, checkpoint) -> reports.add(progress);
-  private final PrCheckWorkload workload = new PrCheckWorkload(new GitCheckout(null));
+  private final PrCheckWorkload workload = new PrCheckWorkload(new GitCheckout(null, null));
 
   /** Commits the files and returns the new commit's id. */
   static String commit(Path repo, Map<String, String> files) throws Exception {

@@ -172,6 +172,7 @@ public class RunWorkflowImpl implements RunWorkflow {
             Labels.RUN_ID, info.getRunId(),
             Labels.ATTEMPT, String.valueOf(attempt),
             Labels.LEASE_EXPIRES, leaseExpires.toString(),
+            Labels.WORKLOAD, request.workload(),
             Labels.TASK_QUEUE,
                 ComputeNames.taskQueue(info.getWorkflowId(), info.getRunId(), attempt));
     Map<String, String> env = new HashMap<>(spec.env());

@@ -1,6 +1,8 @@
 package dev.ferry.orchestrator;
 
+import dev.ferry.api.Labels;
 import dev.ferry.api.Secrets;
+import dev.ferry.api.Workload;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -11,9 +13,18 @@ import java.util.Map;
  */
 final class WorkerEnvironment {
 
+  static final String GIT_TOKEN = "FERRY_GIT_TOKEN";
+
+  /** The hosts the git token is sent to, comma-separated; a clone from elsewhere goes without. */
+  static final String GIT_TOKEN_HOSTS = "FERRY_GIT_TOKEN_HOSTS";
+
+  static final String DEFAULT_GIT_TOKEN_HOSTS = "github.com";
+
   private final String temporalAddress;
   private final String namespace;
   private final Map<String, String> secrets;
+  private final String gitToken;
+  private final String gitTokenHosts;
   private final Secrets redaction;
   private final CallbackTokens callbacks;
 
@@ -42,13 +53,11 @@ final class WorkerEnvironment {
             passed.put(key, value);
           }
         });
-    // The pr-check workload clones private repositories with this token.
-    String gitToken =
-        orchestratorEnv.getOrDefault("FERRY_GIT_TOKEN", orchestratorEnv.get("GITHUB_TOKEN"));
-    if (gitToken != null && !gitToken.isBlank()) {
-      passed.put("FERRY_GIT_TOKEN", gitToken);
-    }
     this.secrets = Map.copyOf(passed);
+    // The pr-check workload clones private repositories with this token, sent to these hosts only.
+    String gitToken = orchestratorEnv.getOrDefault(GIT_TOKEN, orchestratorEnv.get("GITHUB_TOKEN"));
+    this.gitToken = gitToken == null || gitToken.isBlank() ? null : gitToken;
+    this.gitTokenHosts = orchestratorEnv.getOrDefault(GIT_TOKEN_HOSTS, DEFAULT_GIT_TOKEN_HOSTS);
     this.redaction = Secrets.of(orchestratorEnv);
   }
 
@@ -64,6 +73,12 @@ final class WorkerEnvironment {
   Map<String, String> forRequest(dev.ferry.api.ProvisionRequest request) {
     if (!dev.ferry.api.TaskQueues.CALLBACKS.equals(request.taskQueue())) {
       Map<String, String> env = forQueue(request.spec().env(), request.taskQueue());
+      // Only the workload that clones gets the token: a shell command has no use for it.
+      if (gitToken != null
+          && Workload.PR_CHECK.id().equals(request.labels().get(Labels.WORKLOAD))) {
+        env.put(GIT_TOKEN, gitToken);
+        env.put(GIT_TOKEN_HOSTS, gitTokenHosts);
+      }
       // The worker's own hard lifetime, which holds if the orchestrator and Temporal are gone.
       if (request.leaseExpiresAt() != null) {
         env.put("FERRY_LEASE_EXPIRES", request.leaseExpiresAt().toString());

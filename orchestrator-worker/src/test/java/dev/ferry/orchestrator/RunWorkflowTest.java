@@ -8,6 +8,7 @@ import dev.ferry.api.AttemptOutcome;
 import dev.ferry.api.AttemptSummary;
 import dev.ferry.api.ComputeSpec;
 import dev.ferry.api.FailureTypes;
+import dev.ferry.api.Labels;
 import dev.ferry.api.PrimesCheckpoint;
 import dev.ferry.api.PrimesOutput;
 import dev.ferry.api.ProvisionRequest;
@@ -129,10 +130,12 @@ class RunWorkflowTest {
     assertThat(seen)
         .singleElement()
         .satisfies(
-            r ->
-                assertThat(r.spec().env())
-                    .containsEntry("TEMPORAL_API_KEY", "s3cret-key")
-                    .containsEntry("FERRY_TASK_QUEUE", r.taskQueue()));
+            r -> {
+              assertThat(r.spec().env())
+                  .containsEntry("TEMPORAL_API_KEY", "s3cret-key")
+                  .containsEntry("FERRY_TASK_QUEUE", r.taskQueue());
+              assertThat(r.labels()).containsEntry(Labels.WORKLOAD, "primes");
+            });
     String history = HistoryText.of(env.getWorkflowClient(), workflowId);
     assertThat(history)
         .contains(seen.getFirst().taskQueue(), "\"below\":1000")
