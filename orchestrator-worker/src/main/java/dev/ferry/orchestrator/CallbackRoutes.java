@@ -33,6 +33,9 @@ import org.slf4j.LoggerFactory;
  */
 final class CallbackRoutes implements HttpApi.Routes {
 
+  /** Where callbacks arrive; each proves itself by its signed token. */
+  static final String PATH_PREFIX = "/callbacks/";
+
   private static final Logger log = LoggerFactory.getLogger(CallbackRoutes.class);
   private static final Set<String> FIELDS = Set.of("action", "result", "message", "progress");
 
@@ -48,7 +51,7 @@ final class CallbackRoutes implements HttpApi.Routes {
 
   @Override
   public void register(Javalin app) {
-    app.post("/callbacks/{token}", this::callback);
+    app.post(PATH_PREFIX + "{token}", this::callback);
   }
 
   private void callback(Context ctx) {

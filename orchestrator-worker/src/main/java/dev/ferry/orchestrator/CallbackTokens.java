@@ -54,7 +54,7 @@ final class CallbackTokens {
   }
 
   String url(String workflowId, String runId, int attempt) {
-    return publicUrl + "/callbacks/" + token(new Attempt(workflowId, runId, attempt));
+    return publicUrl + CallbackRoutes.PATH_PREFIX + token(new Attempt(workflowId, runId, attempt));
   }
 
   String token(Attempt attempt) {

@@ -7,6 +7,8 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.json.JavalinJackson;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +51,9 @@ final class HttpApi implements AutoCloseable {
               config.jetty.defaultHost = settings.bind();
               config.jetty.defaultPort = settings.port();
             });
+    if (settings.token() != null) {
+      app.before(ctx -> requireToken(ctx, settings.token()));
+    }
     app.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
     routes.forEach(r -> r.register(app));
     // Last, so that it only takes what no route took: a JSON 404, not Jetty's text.
@@ -93,6 +98,31 @@ final class HttpApi implements AutoCloseable {
     }
     log.info("HTTP API on http://{}:{}", settings.bind(), app.port());
     return new HttpApi(app);
+  }
+
+  /**
+   * Refuses a request without the bearer token, except where a request carries its own proof (a
+   * webhook's signature, a callback's signed token) or proves nothing ({@code /healthz}).
+   */
+  private static void requireToken(Context ctx, String token) {
+    String path = ctx.path();
+    if (path.equals("/healthz")
+        || path.equals(PullRequestRoutes.WEBHOOK_PATH)
+        || path.startsWith(CallbackRoutes.PATH_PREFIX)) {
+      return;
+    }
+    String header = ctx.header("Authorization");
+    String expected = "Bearer " + token;
+    if (header == null
+        || !MessageDigest.isEqual(
+            header.strip().getBytes(StandardCharsets.UTF_8),
+            expected.getBytes(StandardCharsets.UTF_8))) {
+      ctx.header("WWW-Authenticate", "Bearer");
+      throw new BadRequest(
+          401,
+          null,
+          "missing or wrong bearer token: send 'Authorization: Bearer $FERRY_HTTP_TOKEN'");
+    }
   }
 
   int port() {

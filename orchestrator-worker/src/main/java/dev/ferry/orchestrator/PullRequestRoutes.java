@@ -14,6 +14,9 @@ import org.slf4j.LoggerFactory;
 /** {@code POST /pr} and {@code POST /github/webhook}. */
 final class PullRequestRoutes implements HttpApi.Routes {
 
+  /** Where GitHub delivers events; a webhook proves itself by its signature. */
+  static final String WEBHOOK_PATH = "/github/webhook";
+
   private static final Logger log = LoggerFactory.getLogger(PullRequestRoutes.class);
   private static final Set<String> PR_FIELDS =
       Set.of("repo", "pr", "old", "new", "clone_url", "command", "provider");
@@ -38,7 +41,7 @@ final class PullRequestRoutes implements HttpApi.Routes {
   @Override
   public void register(Javalin app) {
     app.post("/pr", this::pr);
-    app.post("/github/webhook", this::webhook);
+    app.post(WEBHOOK_PATH, this::webhook);
   }
 
   private void pr(Context ctx) {
