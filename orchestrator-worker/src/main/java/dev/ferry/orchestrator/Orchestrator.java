@@ -170,7 +170,7 @@ public final class Orchestrator implements AutoCloseable {
     }
     return java.util.List.of(
         new RunRoutes(client, defaultProvider),
-        new PullRequestRoutes(client, github.webhookSecret()),
+        new PullRequestRoutes(client, github.webhookSecret(), PullRequestRoutes.checkForks(env)),
         new CallbackRoutes(client, callbacks));
   }
 

@@ -1,5 +1,6 @@
 package dev.ferry.orchestrator;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.PullRequestCheck;
 import dev.ferry.api.PullRequestTrigger;
 import io.javalin.Javalin;
@@ -23,8 +24,14 @@ final class PullRequestRoutes implements HttpApi.Routes {
   private static final Set<String> CHECKED_ACTIONS = Set.of("opened", "synchronize", "reopened");
   private static final int REMEMBERED_DELIVERIES = 10_000;
 
+  /**
+   * Whether pull requests from forks are checked: {@code ignore} (the default) or {@code check}.
+   */
+  static final String FORKS = "FERRY_PR_FORKS";
+
   private final WorkflowClient client;
   private final String webhookSecret;
+  private final boolean checkForks;
   private final Map<String, String> deliveries =
       new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -33,9 +40,31 @@ final class PullRequestRoutes implements HttpApi.Routes {
         }
       };
 
+  /** Routes that leave pull requests from forks unchecked. */
   PullRequestRoutes(WorkflowClient client, String webhookSecret) {
+    this(client, webhookSecret, false);
+  }
+
+  PullRequestRoutes(WorkflowClient client, String webhookSecret, boolean checkForks) {
     this.client = client;
     this.webhookSecret = webhookSecret;
+    this.checkForks = checkForks;
+  }
+
+  /**
+   * Reads {@value #FORKS}.
+   *
+   * @throws IllegalArgumentException naming the variable for a value other than ignore or check
+   */
+  static boolean checkForks(Map<String, String> env) {
+    String value = env.getOrDefault(FORKS, "ignore").strip();
+    return switch (value) {
+      case "", "ignore" -> false;
+      case "check" -> true;
+      default ->
+          throw new IllegalArgumentException(
+              FORKS + " must be 'ignore' or 'check', was '" + value + "'");
+    };
   }
 
   @Override
@@ -93,6 +122,27 @@ final class PullRequestRoutes implements HttpApi.Routes {
       ctx.status(204);
       return;
     }
+    String fork = forkOf(body);
+    if (fork != null && !checkForks) {
+      // A fork's author chooses the code the check runs, next to the worker's credentials.
+      log.info(
+          "webhook {} {}: pull request #{} from fork {} not checked ({}=ignore)",
+          delivery,
+          body.text("repository.full_name"),
+          body.at("number").asText(),
+          fork,
+          FORKS);
+      ctx.status(200)
+          .json(
+              Map.of(
+                  "ignored",
+                  "pull request from fork "
+                      + fork
+                      + ": forks are not checked unless "
+                      + FORKS
+                      + "=check"));
+      return;
+    }
     PullRequestCheck check =
         check(
             body.text("repository.full_name"),
@@ -110,6 +160,22 @@ final class PullRequestRoutes implements HttpApi.Routes {
     }
     log.info("webhook {} {} {}#{}: check {}", delivery, action, check.repo(), check.pr(), id);
     HttpApi.accepted(ctx, id);
+  }
+
+  /**
+   * The repository a pull request's head comes from when it is not the base repository; null for a
+   * pull request within the repository. GitHub sends a null {@code head.repo} for a deleted fork.
+   */
+  private static String forkOf(JsonBody body) {
+    JsonNode headRepo = body.at("pull_request.head.repo");
+    if (headRepo.isMissingNode()) {
+      return null;
+    }
+    String head = headRepo.path("full_name").asText("");
+    if (head.isEmpty()) {
+      return "(deleted)";
+    }
+    return head.equalsIgnoreCase(body.text("repository.full_name")) ? null : head;
   }
 
   private static PullRequestCheck check(

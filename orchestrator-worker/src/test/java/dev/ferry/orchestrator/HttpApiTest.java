@@ -316,6 +316,56 @@ class HttpApiTest {
   }
 
   @Test
+  void aPullRequestFromAForkIsNotCheckedUnlessForksAreAllowed() throws Exception {
+    String base = repo.commit(Map.of(".ferry/check", "true"));
+    String head = repo.commit(Map.of("state", "from a fork"));
+    String event = forkEvent(base, head);
+    String checkId =
+        new dev.ferry.api.PullRequestCheck("acme/widgets", 7, base, head, null, null, null, null)
+            .workflowId();
+
+    HttpResponse<String> ignored = webhook("pull_request", "fork-1", event, sign(event));
+
+    assertThat(ignored.statusCode()).isEqualTo(200);
+    assertThat(json(ignored).path("ignored").asText())
+        .contains("mallory/widgets", "FERRY_PR_FORKS=check");
+    // A check that starts exists before its 202 is answered (PullRequestTrigger waits for it).
+    assertThat(send("GET", "/runs/" + checkId, null, Map.of()).statusCode()).isEqualTo(404);
+
+    try (HttpApi forks =
+        HttpApi.start(
+            new HttpSettings("127.0.0.1", 0),
+            List.of(new PullRequestRoutes(env.getWorkflowClient(), SECRET, true)))) {
+      HttpResponse<String> checked =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + forks.port() + "/github/webhook"))
+                  .header("X-GitHub-Event", "pull_request")
+                  .header("X-GitHub-Delivery", "fork-2")
+                  .header("X-Hub-Signature-256", sign(event))
+                  .POST(HttpRequest.BodyPublishers.ofString(event))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(checked.statusCode()).isEqualTo(202);
+      assertThat(json(checked).path("id").asText()).isEqualTo(checkId);
+    }
+    assertThat(
+            env.getWorkflowClient()
+                .newUntypedWorkflowStub(checkId)
+                .getResult(PullRequestResult.class)
+                .state())
+        .isEqualTo(dev.ferry.api.CommitState.SUCCESS);
+  }
+
+  @Test
+  void forksSettingIsIgnoreOrCheck() {
+    assertThat(PullRequestRoutes.checkForks(Map.of())).isFalse();
+    assertThat(PullRequestRoutes.checkForks(Map.of("FERRY_PR_FORKS", "check"))).isTrue();
+    assertThatThrownBy(() -> PullRequestRoutes.checkForks(Map.of("FERRY_PR_FORKS", "yes")))
+        .hasMessage("FERRY_PR_FORKS must be 'ignore' or 'check', was 'yes'");
+  }
+
+  @Test
   void healthzIsOk() throws Exception {
     HttpResponse<String> response = send("GET", "/healthz", null, Map.of());
 
@@ -356,6 +406,16 @@ class HttpApiTest {
          "pull_request":{"base":{"sha":"%s"},"head":{"sha":"%s"}}}
         """
         .formatted(action, repo.url(), base, head);
+  }
+
+  private String forkEvent(String base, String head) {
+    return """
+        {"action":"opened","number":7,
+         "repository":{"full_name":"acme/widgets","clone_url":"%s"},
+         "pull_request":{"base":{"sha":"%s"},
+                         "head":{"sha":"%s","repo":{"full_name":"mallory/widgets"}}}}
+        """
+        .formatted(repo.url(), base, head);
   }
 
   private static String sign(String body) {
