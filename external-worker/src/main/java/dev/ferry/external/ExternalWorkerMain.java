@@ -23,6 +23,8 @@ public final class ExternalWorkerMain {
    * @return the process exit code
    */
   static int run(Map<String, String> env, PrintStream err) {
+    // Before anything runs the workload's code, which must not read the credentials back.
+    NonDumpable.apply();
     ExternalWorkerConfig config;
     WorkflowClient client;
     try {
