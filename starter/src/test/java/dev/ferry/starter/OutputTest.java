@@ -26,7 +26,8 @@ class OutputTest {
 
   private static RunStatus status(
       RunPhase phase, int attempt, ComputeHandle compute, Progress progress, String failure) {
-    return new RunStatus(phase, attempt, 3, compute, progress, T0, T0, List.of(), failure);
+    return new RunStatus(
+        phase, attempt, 3, compute, progress, T0, T0, List.of(), failure, null, null);
   }
 
   @Test

@@ -119,7 +119,17 @@ public class ScriptedRunWorkflow implements RunWorkflow {
   @Override
   public RunStatus status() {
     return new RunStatus(
-        phase, attempt, maxAttempts, compute, progress, startedAt, phaseSince, attempts, failure);
+        phase,
+        attempt,
+        maxAttempts,
+        compute,
+        progress,
+        startedAt,
+        phaseSince,
+        attempts,
+        failure,
+        null,
+        null);
   }
 
   @Override
