@@ -82,6 +82,15 @@ public final class Secrets {
     return new Secrets(List.copyOf(sorted));
   }
 
+  /** These secrets and the other's. */
+  public Secrets and(Secrets other) {
+    Set<String> union = new LinkedHashSet<>(values);
+    union.addAll(other.values);
+    List<String> sorted = new ArrayList<>(union);
+    sorted.sort(Comparator.comparingInt(String::length).reversed());
+    return new Secrets(List.copyOf(sorted));
+  }
+
   private static void add(Set<String> values, String value) {
     if (value.length() >= MIN_LENGTH) {
       values.add(value);

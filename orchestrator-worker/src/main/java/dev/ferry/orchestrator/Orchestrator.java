@@ -92,7 +92,11 @@ public final class Orchestrator implements AutoCloseable {
       CallbackTokens callbacks = CallbackTokens.fromEnvironment(config.env());
       WorkerEnvironment workerEnvironment =
           new WorkerEnvironment(
-              config.externalTemporalAddress(), config.namespace(), config.env(), callbacks);
+              config.externalTemporalAddress(),
+              config.namespace(),
+              config.computeConnection(),
+              config.env(),
+              callbacks);
       worker.registerActivitiesImplementations(
           new ComputeActivitiesImpl(providers, config.defaults(), workerEnvironment, limits),
           new ReaperActivitiesImpl(

@@ -1,6 +1,8 @@
 package dev.ferry.orchestrator;
 
 import dev.ferry.api.TemporalConnection;
+import io.temporal.envconfig.ClientConfigProfile;
+import java.io.UncheckedIOException;
 import java.util.Map;
 
 /**
@@ -8,9 +10,11 @@ import java.util.Map;
  *
  * @param temporalAddress Temporal's address; null to start an embedded server
  * @param embeddedPort the port of the embedded server ({@code FERRY_TEMPORAL_PORT})
- * @param namespace the Temporal namespace
+ * @param namespace the Temporal namespace, from the orchestrator's resolved client profile
  * @param defaults the provider and image runs get unless they ask otherwise
  * @param externalTemporalAddress Temporal's address as seen from the compute
+ * @param computeConnection the rest of the compute's Temporal connection ({@link
+ *     ComputeConnection}): API key, gRPC metadata and TLS, certificates and keys as data
  * @param env the whole environment, for providers and for the secrets workers are given
  */
 public record OrchestratorConfig(
@@ -19,6 +23,7 @@ public record OrchestratorConfig(
     String namespace,
     ComputeDefaults defaults,
     String externalTemporalAddress,
+    Map<String, String> computeConnection,
     Map<String, String> env) {
 
   public static final int DEFAULT_TEMPORAL_PORT = 7233;
@@ -32,7 +37,15 @@ public record OrchestratorConfig(
   public static OrchestratorConfig fromEnvironment(Map<String, String> env) {
     String address = blankToNull(env.get("TEMPORAL_ADDRESS"));
     int port = port(env.getOrDefault("FERRY_TEMPORAL_PORT", String.valueOf(DEFAULT_TEMPORAL_PORT)));
-    String namespace = env.getOrDefault("TEMPORAL_NAMESPACE", "default");
+    ClientConfigProfile profile;
+    try {
+      profile = TemporalConnection.profile(env);
+    } catch (UncheckedIOException e) {
+      throw new IllegalArgumentException(
+          "the Temporal config file (TEMPORAL_CONFIG_FILE, TEMPORAL_PROFILE) cannot be read: "
+              + e.getCause().getMessage(),
+          e);
+    }
     String provider = env.getOrDefault("FERRY_PROVIDER", DEFAULT_PROVIDER);
     String external =
         env.getOrDefault(
@@ -40,9 +53,10 @@ public record OrchestratorConfig(
     return new OrchestratorConfig(
         address,
         port,
-        namespace,
+        profile.getNamespace(),
         new ComputeDefaults(provider, image(env), AllowedImages.fromEnvironment(env)),
         external,
+        Map.copyOf(ComputeConnection.of(profile, env)),
         Map.copyOf(env));
   }
 
@@ -57,7 +71,13 @@ public record OrchestratorConfig(
 
   public OrchestratorConfig withDefaults(ComputeDefaults newDefaults) {
     return new OrchestratorConfig(
-        temporalAddress, embeddedPort, namespace, newDefaults, externalTemporalAddress, env);
+        temporalAddress,
+        embeddedPort,
+        namespace,
+        newDefaults,
+        externalTemporalAddress,
+        computeConnection,
+        env);
   }
 
   /** {@code FERRY_IMAGE}, or {@code IMAGE_REGISTRY/IMAGE_REPOSITORY:IMAGE_TAG}. */

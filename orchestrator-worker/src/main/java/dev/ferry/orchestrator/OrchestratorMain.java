@@ -68,14 +68,19 @@ public final class OrchestratorMain {
     @Override
     public Integer call() throws InterruptedException {
       HttpSettings http = HttpSettings.fromEnvironment(env);
+      // Read (certificate and key files included) before anything starts: a bad one exits 2.
+      OrchestratorConfig config = OrchestratorConfig.fromEnvironment(env);
       Optional<PersistentTemporal> temporal =
           PersistentTemporal.forServer(env, TemporalCli.PIP, err);
       Map<String, String> effective = new HashMap<>(env);
       Orchestrator orchestrator;
       HttpApi api;
       try {
-        temporal.ifPresent(t -> effective.putAll(ownTemporal(t, env)));
-        orchestrator = Orchestrator.start(OrchestratorConfig.fromEnvironment(effective));
+        if (temporal.isPresent()) {
+          effective.putAll(ownTemporal(temporal.get(), env));
+          config = OrchestratorConfig.fromEnvironment(effective);
+        }
+        orchestrator = Orchestrator.start(config);
         try {
           api = HttpApi.start(http, orchestrator.httpRoutes(effective));
         } catch (RuntimeException e) {

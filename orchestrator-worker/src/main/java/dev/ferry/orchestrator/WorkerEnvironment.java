@@ -2,6 +2,7 @@ package dev.ferry.orchestrator;
 
 import dev.ferry.api.Labels;
 import dev.ferry.api.Secrets;
+import dev.ferry.api.TemporalConnection;
 import dev.ferry.api.Workload;
 import java.util.HashMap;
 import java.util.Map;
@@ -28,37 +29,37 @@ final class WorkerEnvironment {
   private final Secrets redaction;
   private final CallbackTokens callbacks;
 
+  /** For tests: the compute's connection resolved from {@code orchestratorEnv} alone. */
   WorkerEnvironment(String temporalAddress, String namespace, Map<String, String> orchestratorEnv) {
     this(
         temporalAddress,
         namespace,
+        ComputeConnection.of(TemporalConnection.profile(orchestratorEnv), orchestratorEnv),
         orchestratorEnv,
         CallbackTokens.fromEnvironment(orchestratorEnv));
   }
 
+  /**
+   * @param connection the compute's Temporal connection ({@link ComputeConnection}), made once at
+   *     start-up: values only, never a path of the orchestrator's
+   * @param orchestratorEnv the orchestrator's environment, for the git token and for redaction
+   */
   WorkerEnvironment(
       String temporalAddress,
       String namespace,
+      Map<String, String> connection,
       Map<String, String> orchestratorEnv,
       CallbackTokens callbacks) {
     this.callbacks = callbacks;
     this.temporalAddress = temporalAddress;
     this.namespace = namespace;
-    Map<String, String> passed = new HashMap<>();
-    orchestratorEnv.forEach(
-        (key, value) -> {
-          if (key.equals("TEMPORAL_API_KEY")
-              || key.startsWith("TEMPORAL_TLS")
-              || key.startsWith("TEMPORAL_GRPC_META_")) {
-            passed.put(key, value);
-          }
-        });
-    this.secrets = Map.copyOf(passed);
+    this.secrets = Map.copyOf(connection);
     // The pr-check workload clones private repositories with this token, sent to these hosts only.
     String gitToken = orchestratorEnv.getOrDefault(GIT_TOKEN, orchestratorEnv.get("GITHUB_TOKEN"));
     this.gitToken = gitToken == null || gitToken.isBlank() ? null : gitToken;
     this.gitTokenHosts = orchestratorEnv.getOrDefault(GIT_TOKEN_HOSTS, DEFAULT_GIT_TOKEN_HOSTS);
-    this.redaction = Secrets.of(orchestratorEnv);
+    // A key read from a file is in the connection only, not in the orchestrator's environment.
+    this.redaction = Secrets.of(orchestratorEnv).and(Secrets.of(connection));
   }
 
   /** The orchestrator's credentials, to redact from what comes back from compute. */

@@ -81,7 +81,11 @@ class CallbackModeTest {
                     List.of("sleep", "600"), localState, Duration.ofSeconds(5))),
             new ComputeDefaults("fake", null),
             new WorkerEnvironment(
-                "127.0.0.1:7233", "default", Map.of("TEMPORAL_API_KEY", "s3cret"), tokens)));
+                "127.0.0.1:7233",
+                "default",
+                Map.of("TEMPORAL_API_KEY", "s3cret"),
+                Map.of("TEMPORAL_API_KEY", "s3cret"),
+                tokens)));
     env.newWorker(TaskQueues.CALLBACKS)
         .registerActivitiesImplementations(new CallbackWorkloadActivity());
     env.start();

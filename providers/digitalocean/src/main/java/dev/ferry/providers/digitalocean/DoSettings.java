@@ -80,19 +80,6 @@ record DoSettings(
               + "', e.g. nyc (App Platform) or nyc3 (droplets)");
     }
     String image = image(env, providerId);
-    for (String key : new java.util.TreeSet<>(env.keySet())) {
-      if (key.startsWith("TEMPORAL_TLS")
-          && key.endsWith("_PATH")
-          && blankToNull(env.get(key)) != null) {
-        throw new IllegalArgumentException(
-            key
-                + " names a file on this machine, which provider '"
-                + providerId
-                + "' cannot hand to its compute: give the PEM itself in "
-                + key.substring(0, key.length() - "_PATH".length())
-                + "_DATA instead");
-      }
-    }
     String external = blankToNull(env.get(EXTERNAL_TEMPORAL_ADDRESS));
     String source = null;
     if (external == null) {
