@@ -98,6 +98,16 @@ class SecretsTest {
   }
 
   @Test
+  void twoSetsTogetherRedactBothLongestFirst() {
+    Secrets both =
+        Secrets.of(Map.of("TEMPORAL_API_KEY", "key-0123456789"))
+            .and(Secrets.of(Map.of("X_API_KEY", "key-0123456789-longer")));
+
+    assertThat(both.redact("a key-0123456789 b key-0123456789-longer"))
+        .isEqualTo("a [redacted] b [redacted]");
+  }
+
+  @Test
   void redactsStringsAndFieldNamesInJson() throws Exception {
     Secrets secrets = Secrets.of(Map.of("TEMPORAL_API_KEY", "key-0123456789"));
     JsonNode node =
