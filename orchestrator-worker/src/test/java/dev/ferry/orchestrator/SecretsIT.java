@@ -26,13 +26,14 @@ class SecretsIT {
 
   /**
    * Prints the credentials if it can: the variables, then the worker's (its parent's) own, the
-   * multi-line client key whole (one NUL-separated entry of {@code environ}).
+   * multi-line client key whole (one NUL-separated entry of {@code environ}; the bracket keeps the
+   * variable's name out of what {@code set -x} echoes).
    */
   private static final String LEAKY_COMMAND =
       "env; set -x; echo \"key=$TEMPORAL_API_KEY token=$FERRY_GIT_TOKEN\"; "
           + "echo \"tls=$TEMPORAL_TLS_CLIENT_KEY_DATA\"; "
           + "grep -a -o -E '(TEMPORAL_API_KEY|FERRY_GIT_TOKEN)=[^[:cntrl:]]*' /proc/$PPID/environ; "
-          + "grep -a -z '^TEMPORAL_TLS_CLIENT_KEY_DATA=' /proc/$PPID/environ; true";
+          + "grep -a -z '^TEMPORAL_TLS_CLIENT_KEY_DAT[A]=' /proc/$PPID/environ; true";
 
   @TempDir Path dir;
 
