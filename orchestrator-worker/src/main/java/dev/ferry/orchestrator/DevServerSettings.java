@@ -1,5 +1,6 @@
 package dev.ferry.orchestrator;
 
+import dev.ferry.api.OwnNamespace;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -13,8 +14,11 @@ import java.util.Map;
  * @param port {@code FERRY_TEMPORAL_PORT} (7233): the dev server's gRPC port
  * @param uiPort {@code FERRY_TEMPORAL_UI_PORT} (8233): its Web UI
  * @param home the user's home directory, under which the CLI is installed when it must be
+ * @param namespace {@code TEMPORAL_NAMESPACE}, else {@value OwnNamespace#NAME}: the namespace the
+ *     dev server registers at start and everything of Ferry's uses on it
  */
-record DevServerSettings(boolean inMemory, Path dataDir, int port, int uiPort, Path home) {
+record DevServerSettings(
+    boolean inMemory, Path dataDir, int port, int uiPort, Path home, String namespace) {
 
   static final String MODE = "FERRY_TEMPORAL";
   static final String DATA_DIR = "FERRY_DATA_DIR";
@@ -43,7 +47,8 @@ record DevServerSettings(boolean inMemory, Path dataDir, int port, int uiPort, P
       throw new IllegalArgumentException(
           "FERRY_TEMPORAL_PORT and " + UI_PORT + " must differ, both are " + port);
     }
-    return new DevServerSettings(mode.equals("memory"), dataDir(env, home), port, uiPort, home);
+    return new DevServerSettings(
+        mode.equals("memory"), dataDir(env, home), port, uiPort, home, OwnNamespace.of(env));
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.ferry.orchestrator;
 
+import dev.ferry.api.OwnNamespace;
 import dev.ferry.api.TemporalConnection;
 import io.temporal.envconfig.ClientConfigProfile;
 import java.io.UncheckedIOException;
@@ -10,7 +11,9 @@ import java.util.Map;
  *
  * @param temporalAddress Temporal's address; null to start an embedded server
  * @param embeddedPort the port of the embedded server ({@code FERRY_TEMPORAL_PORT})
- * @param namespace the Temporal namespace, from the orchestrator's resolved client profile
+ * @param namespace the Temporal namespace, from the orchestrator's resolved client profile: {@code
+ *     TEMPORAL_NAMESPACE} or the profile's, else {@code default} on a configured server and {@value
+ *     OwnNamespace#NAME} on the embedded one
  * @param defaults the provider and image runs get unless they ask otherwise
  * @param externalTemporalAddress Temporal's address as seen from the compute
  * @param computeConnection the rest of the compute's Temporal connection ({@link
@@ -34,7 +37,9 @@ public record OrchestratorConfig(
    *
    * @throws IllegalArgumentException naming the missing or bad variable
    */
-  public static OrchestratorConfig fromEnvironment(Map<String, String> env) {
+  public static OrchestratorConfig fromEnvironment(Map<String, String> given) {
+    // The embedded server's namespace travels in the environment every client is made from.
+    Map<String, String> env = OwnNamespace.applied(given);
     String address = blankToNull(env.get("TEMPORAL_ADDRESS"));
     int port = port(env.getOrDefault("FERRY_TEMPORAL_PORT", String.valueOf(DEFAULT_TEMPORAL_PORT)));
     ClientConfigProfile profile;

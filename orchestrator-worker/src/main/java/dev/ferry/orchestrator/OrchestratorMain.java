@@ -107,13 +107,15 @@ public final class OrchestratorMain {
     }
 
     /**
-     * What changes when this server runs its own dev server: its address, and a callback key kept
-     * next to its state unless FERRY_CALLBACK_SECRET is set, so callback URLs outlive a restart.
+     * What changes when this server runs its own dev server: its address and namespace, and a
+     * callback key kept next to its state unless FERRY_CALLBACK_SECRET is set, so callback URLs
+     * outlive a restart.
      */
     private static Map<String, String> ownTemporal(
         PersistentTemporal temporal, Map<String, String> env) {
       Map<String, String> own = new HashMap<>();
       own.put("TEMPORAL_ADDRESS", temporal.address());
+      own.put("TEMPORAL_NAMESPACE", temporal.namespace());
       String secret = env.get("FERRY_CALLBACK_SECRET");
       if (secret == null || secret.isBlank()) {
         own.put("FERRY_CALLBACK_SECRET", CallbackSecretFile.readOrCreate(temporal.dataDir()));

@@ -1,7 +1,7 @@
 package dev.ferry.orchestrator;
 
 import dev.ferry.api.TemporalConnection;
-import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
+import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
 import io.temporal.client.WorkflowClient;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -102,6 +102,8 @@ final class PersistentTemporal implements AutoCloseable {
       err.println(
           "ferry server: Temporal dev server on "
               + settings.address()
+              + ", namespace "
+              + settings.namespace()
               + " (CLI: "
               + found.how()
               + "), Web UI http://127.0.0.1:"
@@ -127,12 +129,14 @@ final class PersistentTemporal implements AutoCloseable {
     ProcessHandle process = leftover.get();
     boolean samePorts =
         record.get().port() == settings.port() && record.get().uiPort() == settings.uiPort();
-    if (samePorts && answers(settings.address(), ADOPT_TIMEOUT, process)) {
+    if (samePorts && answers(settings, ADOPT_TIMEOUT, process)) {
       err.println(
           "ferry server: adopted the Temporal dev server (process "
               + process.pid()
               + ") an earlier ferry server left running on "
               + settings.address()
+              + ", namespace "
+              + settings.namespace()
               + ", Web UI http://127.0.0.1:"
               + settings.uiPort()
               + ", state in "
@@ -145,7 +149,9 @@ final class PersistentTemporal implements AutoCloseable {
         "ferry server: stopping the Temporal dev server (process "
             + process.pid()
             + ") an earlier ferry server left running"
-            + (samePorts ? ", which does not answer" : " on other ports")
+            + (samePorts
+                ? ", which does not answer or has no namespace " + settings.namespace()
+                : " on other ports")
             + "; its state stays in "
             + settings.database());
     stop(process, null);
@@ -157,20 +163,25 @@ final class PersistentTemporal implements AutoCloseable {
     requireFree(settings.port(), "FERRY_TEMPORAL_PORT");
     requireFree(settings.uiPort(), DevServerSettings.UI_PORT);
     List<String> command =
-        List.of(
-            cli.toString(),
-            "server",
-            "start-dev",
-            "--ip",
-            "127.0.0.1",
-            "--port",
-            String.valueOf(settings.port()),
-            "--ui-port",
-            String.valueOf(settings.uiPort()),
-            "--db-filename",
-            settings.database().toString(),
-            "--log-level",
-            "warn");
+        new java.util.ArrayList<>(
+            List.of(
+                cli.toString(),
+                "server",
+                "start-dev",
+                "--ip",
+                "127.0.0.1",
+                "--port",
+                String.valueOf(settings.port()),
+                "--ui-port",
+                String.valueOf(settings.uiPort()),
+                "--db-filename",
+                settings.database().toString(),
+                "--log-level",
+                "warn"));
+    // Registered at start, before the server answers; "default" always exists.
+    if (!settings.namespace().equals("default")) {
+      command.addAll(List.of("--namespace", settings.namespace()));
+    }
     Path logFile = settings.dataDir().resolve("temporal.log");
     Process process;
     try {
@@ -186,7 +197,7 @@ final class PersistentTemporal implements AutoCloseable {
         new PersistentTemporal(settings, process.toHandle(), process, lock);
     try {
       DevServerRecord.of(process.toHandle(), settings).write(settings.dataDir());
-      if (!answers(settings.address(), READY_TIMEOUT, process.toHandle())) {
+      if (!answers(settings, READY_TIMEOUT, process.toHandle())) {
         throw new IllegalStateException(
             "the Temporal dev server "
                 + (process.isAlive() ? "did not answer within " + READY_TIMEOUT : "exited")
@@ -206,6 +217,11 @@ final class PersistentTemporal implements AutoCloseable {
 
   String address() {
     return settings.address();
+  }
+
+  /** The namespace the dev server registered, which everything of Ferry's uses on it. */
+  String namespace() {
+    return settings.namespace();
   }
 
   long pid() {
@@ -275,10 +291,15 @@ final class PersistentTemporal implements AutoCloseable {
     }
   }
 
-  /** Whether Temporal answers at {@code address} within {@code timeout}, while the process runs. */
-  private static boolean answers(String address, Duration timeout, ProcessHandle process) {
+  /**
+   * Whether Temporal answers at the settings' address within {@code timeout}, while the process
+   * runs, and knows their namespace: a server an older Ferry started has only {@code default}.
+   */
+  private static boolean answers(
+      DevServerSettings settings, Duration timeout, ProcessHandle process) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    WorkflowClient client = TemporalConnection.client(Map.of("TEMPORAL_ADDRESS", address));
+    WorkflowClient client =
+        TemporalConnection.client(Map.of("TEMPORAL_ADDRESS", settings.address()));
     try {
       while (process.isAlive()) {
         try {
@@ -286,7 +307,8 @@ final class PersistentTemporal implements AutoCloseable {
               .getWorkflowServiceStubs()
               .blockingStub()
               .withDeadlineAfter(2, TimeUnit.SECONDS)
-              .getSystemInfo(GetSystemInfoRequest.getDefaultInstance());
+              .describeNamespace(
+                  DescribeNamespaceRequest.newBuilder().setNamespace(settings.namespace()).build());
           return true;
         } catch (RuntimeException notYet) {
           if (System.nanoTime() > deadline) {

@@ -18,9 +18,17 @@ class DevServerSettingsTest {
     assertThat(settings)
         .isEqualTo(
             new DevServerSettings(
-                false, Path.of("/home/ada/.local/share/ferry"), 7233, 8233, HOME));
+                false, Path.of("/home/ada/.local/share/ferry"), 7233, 8233, HOME, "ferry"));
     assertThat(settings.database()).isEqualTo(Path.of("/home/ada/.local/share/ferry/temporal.db"));
     assertThat(settings.address()).isEqualTo("127.0.0.1:7233");
+  }
+
+  @Test
+  void usesItsOwnNamespaceUnlessTemporalNamespaceNamesAnother() {
+    assertThat(DevServerSettings.fromEnvironment(Map.of()).namespace()).isEqualTo("ferry");
+    assertThat(
+            DevServerSettings.fromEnvironment(Map.of("TEMPORAL_NAMESPACE", "builds")).namespace())
+        .isEqualTo("builds");
   }
 
   @Test

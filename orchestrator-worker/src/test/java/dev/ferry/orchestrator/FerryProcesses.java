@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.api.OwnNamespace;
 import dev.ferry.api.TemporalConnection;
 import io.temporal.client.WorkflowClient;
 import io.temporal.testserver.TestServer;
@@ -46,6 +47,13 @@ final class FerryProcesses implements AutoCloseable {
 
   private final String address;
   private final AutoCloseable temporal;
+
+  /**
+   * Whether the Temporal is the one {@code ferry server} runs itself: its processes and client are
+   * then given no TEMPORAL_ADDRESS, only its port, as a user's would be.
+   */
+  private final boolean ownTemporal;
+
   private final List<Process> started = new ArrayList<>();
   private WorkflowClient client;
 
@@ -67,6 +75,7 @@ final class FerryProcesses implements AutoCloseable {
     }
     this.address = "127.0.0.1:" + port;
     this.temporal = server;
+    this.ownTemporal = false;
   }
 
   /** Around the real Temporal server, which it closes at the end. */
@@ -74,6 +83,7 @@ final class FerryProcesses implements AutoCloseable {
     this.dir = dir;
     this.address = server.address();
     this.temporal = server;
+    this.ownTemporal = false;
   }
 
   /**
@@ -84,14 +94,26 @@ final class FerryProcesses implements AutoCloseable {
     this.dir = dir;
     this.address = address;
     this.temporal = () -> {};
+    this.ownTemporal = true;
   }
 
-  /** A client of this Temporal server, closed with the rest. */
+  /**
+   * A client of this Temporal server, closed with the rest; of {@code ferry server}'s own, made as
+   * the CLI makes it (no TEMPORAL_ADDRESS, so in Ferry's own namespace).
+   */
   WorkflowClient client() {
     if (client == null) {
-      client = TemporalConnection.client(Map.of("TEMPORAL_ADDRESS", address));
+      client =
+          TemporalConnection.client(
+              ownTemporal
+                  ? OwnNamespace.applied(Map.of("FERRY_TEMPORAL_PORT", port()))
+                  : Map.of("TEMPORAL_ADDRESS", address));
     }
     return client;
+  }
+
+  private String port() {
+    return address.substring(address.lastIndexOf(':') + 1);
   }
 
   /**
@@ -324,7 +346,12 @@ final class FerryProcesses implements AutoCloseable {
     Map<String, String> env = builder.environment();
     env.keySet().removeIf(key -> key.startsWith("TEMPORAL_") || key.startsWith("FERRY_"));
     Map<String, String> ferry = new HashMap<>();
-    ferry.put("TEMPORAL_ADDRESS", address);
+    if (ownTemporal) {
+      ferry.put("TEMPORAL_ADDRESS", "");
+      ferry.put("FERRY_TEMPORAL_PORT", port());
+    } else {
+      ferry.put("TEMPORAL_ADDRESS", address);
+    }
     ferry.put("FERRY_PROVIDER", "local");
     ferry.put("FERRY_LOCAL_WORKER_JAR", WORKER_JAR.toString());
     ferry.put("FERRY_STARTER_JAR", STARTER_JAR.toString());

@@ -1,15 +1,23 @@
 package dev.ferry.orchestrator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.api.AttemptOutcome;
 import dev.ferry.api.AttemptSummary;
 import dev.ferry.api.PrimesOutput;
+import dev.ferry.api.ReaperWorkflow;
 import dev.ferry.api.RunResult;
 import dev.ferry.api.RunWorkflow;
 import dev.ferry.providers.FaultReport;
 import dev.ferry.providers.Infrastructure;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.client.WorkflowStub;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -120,6 +128,7 @@ class PersistentServerIT {
         recordAndAssertNothingLeft(
             ferry, sampler, result, "server-killed", "kill -9 of ferry server", start);
         assertCompletedOnOneCompute(result, workerPid);
+        assertEverythingIsInFerrysOwnNamespace(ferry, "adopt-test");
       }
     }
   }
@@ -198,6 +207,43 @@ class PersistentServerIT {
    * The first server, on ports picked free; another process may take one before the dev server
    * binds it, and the server then exits 2 naming the port: it is started again on others.
    */
+  /**
+   * The run (its orchestrator workflow and its worker's activity, which completed) and the reaper
+   * live in the namespace {@code ferry}, which the dev server registered; {@code default} holds
+   * neither; and the CLI, given no TEMPORAL_ADDRESS, finds the run there.
+   */
+  private void assertEverythingIsInFerrysOwnNamespace(FerryProcesses ferry, String workflowId) {
+    assertThat(ferry.client().getOptions().getNamespace()).isEqualTo("ferry");
+    assertThat(ferry.log("first.log")).contains("namespace ferry");
+    assertThat(describe(ferry, "ferry", ReaperWorkflow.ID).getWorkflowExecutionInfo().getStatus())
+        .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
+    assertThat(describe(ferry, "ferry", workflowId).getWorkflowExecutionInfo().getStatus())
+        .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
+    for (String id : new String[] {workflowId, ReaperWorkflow.ID}) {
+      assertThatThrownBy(() -> describe(ferry, "default", id))
+          .as("%s in namespace default", id)
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+    }
+    FerryProcesses.Finished status = ferry.cli("status", workflowId, "--json");
+    assertThat(status.exitCode()).as(status.stderr()).isZero();
+    assertThat(status.stdout()).contains("SUCCEEDED");
+  }
+
+  private static DescribeWorkflowExecutionResponse describe(
+      FerryProcesses ferry, String namespace, String workflowId) {
+    return ferry
+        .client()
+        .getWorkflowServiceStubs()
+        .blockingStub()
+        .describeWorkflowExecution(
+            DescribeWorkflowExecutionRequest.newBuilder()
+                .setNamespace(namespace)
+                .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
+                .build());
+  }
+
   private FerryProcesses startFirstServer() throws InterruptedException {
     for (int attempt = 1; ; attempt++) {
       port = FerryProcesses.freePort();

@@ -1,5 +1,6 @@
 package dev.ferry.starter;
 
+import dev.ferry.api.OwnNamespace;
 import dev.ferry.api.TemporalConnection;
 
 /** The {@code ferry} command line: {@code run}, {@code status}, {@code result}, ... */
@@ -12,7 +13,9 @@ public final class StarterMain {
     if (System.getProperty("logback.configurationFile") == null) {
       System.setProperty("logback.configurationFile", "ferry-cli-logback.xml");
     }
-    FerryCli cli = new FerryCli(() -> TemporalConnection.client(System.getenv()));
+    // Without TEMPORAL_ADDRESS the CLI talks to ferry server's own Temporal, in its own namespace.
+    FerryCli cli =
+        new FerryCli(() -> TemporalConnection.client(OwnNamespace.applied(System.getenv())));
     System.exit(cli.run(args, System.out, System.err));
   }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.providers.awsbatch;
 
+import dev.ferry.providers.WorkerLockdown;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -27,6 +28,7 @@ import java.util.regex.Pattern;
  * @param maxAttempts the SDK's attempts per call ({@code AWS_MAX_ATTEMPTS}); 0 for its default
  * @param exitGrace how long deprovision lets a running job end by itself (the worker exits after
  *     its one task) before it terminates it, which would lose the worker's own exit code
+ * @param lockdown the user the worker runs as and its process bound
  */
 record BatchSettings(
     String region,
@@ -42,7 +44,8 @@ record BatchSettings(
     Map<String, String> secretArns,
     StaticCredentials credentials,
     int maxAttempts,
-    Duration exitGrace) {
+    Duration exitGrace,
+    WorkerLockdown lockdown) {
 
   static final String REGION = "AWS_REGION";
   static final String DEFAULT_REGION = "AWS_DEFAULT_REGION";
@@ -88,6 +91,9 @@ record BatchSettings(
       throw new IllegalArgumentException(EXIT_GRACE + " must not be negative, was " + exitGrace);
     }
     secretArns = Map.copyOf(secretArns);
+    if (lockdown == null) {
+      throw new IllegalArgumentException("the worker lockdown must be given");
+    }
     // Subnets and security groups belong to the queue's Fargate compute environment, not to the
     // job: what a Fargate job definition needs is the execution role (and a public IP choice).
     if (platform == Platform.FARGATE && jobDefinition == null && executionRoleArn == null) {
@@ -130,7 +136,8 @@ record BatchSettings(
         secretArns(value(env, SECRET_ARNS).orElse("")),
         credentials(env),
         value(env, MAX_ATTEMPTS).map(BatchSettings::attempts).orElse(0),
-        value(env, EXIT_GRACE).map(BatchSettings::duration).orElse(Duration.ofSeconds(15)));
+        value(env, EXIT_GRACE).map(BatchSettings::duration).orElse(Duration.ofSeconds(15)),
+        WorkerLockdown.fromEnv(env));
   }
 
   private static Platform platform(String value) {

@@ -1,6 +1,7 @@
 package dev.ferry.providers.awsbatch;
 
 import dev.ferry.api.Labels;
+import dev.ferry.providers.WorkerLockdown;
 import dev.ferry.providers.awsbatch.BatchSettings.Platform;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -18,22 +19,48 @@ import software.amazon.awssdk.services.batch.model.AssignPublicIp;
 import software.amazon.awssdk.services.batch.model.ContainerProperties;
 import software.amazon.awssdk.services.batch.model.JobDefinition;
 import software.amazon.awssdk.services.batch.model.JobDefinitionType;
+import software.amazon.awssdk.services.batch.model.LinuxParameters;
 import software.amazon.awssdk.services.batch.model.PlatformCapability;
 import software.amazon.awssdk.services.batch.model.RegisterJobDefinitionRequest;
 import software.amazon.awssdk.services.batch.model.ResourceRequirement;
 import software.amazon.awssdk.services.batch.model.ResourceType;
 import software.amazon.awssdk.services.batch.model.Secret;
+import software.amazon.awssdk.services.batch.model.Tmpfs;
+import software.amazon.awssdk.services.batch.model.Ulimit;
 
 /**
  * The job definition a job runs: the configured one, else one Ferry registers per image and
  * resources under a name derived from them, found again on later runs so that each run does not add
  * a revision.
  *
+ * <p>A definition Ferry registers is locked down as far as Batch lets a job definition say: not
+ * privileged, the non-root {@link WorkerLockdown#user()}, an init process, and on EC2 a read-only
+ * root with a {@code /tmp} tmpfs and an {@code nproc} bound. Batch has no way to drop the default
+ * capabilities or to set no-new-privileges; Fargate takes no tmpfs and no ulimits, so there the
+ * root stays writable (the worker needs a writable {@code /tmp}).
+ *
  * <p>Thread-safe; concurrent first uses of one image may both register, which only adds a revision.
  */
 final class JobDefinitions {
 
   static final String NAME_PREFIX = "ferry-worker-";
+
+  /**
+   * What the lockdown of a registered definition is; part of its name, so that a definition
+   * registered before a change of the lockdown is never reused. Change it with the lockdown.
+   */
+  static final String LOCKDOWN_VERSION = "lockdown-1";
+
+  /**
+   * The {@code nproc} ulimit on EC2, Batch's only process bound. Linux counts it per user across
+   * the whole instance, not per container: every job of that user on one instance shares it, so it
+   * is the per-container bound times the jobs an instance may hold at once.
+   */
+  static final int NPROC_LIMIT = (int) WorkerLockdown.DEFAULT_PIDS_LIMIT * 8;
+
+  /** The tmpfs options Batch accepts (a {@code mode=} value is not among them; tmpfs is 1777). */
+  static final List<String> SCRATCH_OPTIONS = List.of("rw", "exec", "nosuid", "nodev");
+
   private static final Logger log = LoggerFactory.getLogger(JobDefinitions.class);
 
   private final BatchClient batch;
@@ -66,7 +93,9 @@ final class JobDefinitions {
             String.valueOf(settings.executionRoleArn()),
             String.valueOf(settings.jobRoleArn()),
             String.valueOf(settings.assignPublicIp()),
-            new java.util.TreeMap<>(settings.secretArns()).toString());
+            new java.util.TreeMap<>(settings.secretArns()).toString(),
+            LOCKDOWN_VERSION,
+            settings.lockdown().user());
     return NAME_PREFIX + sha256(key).substring(0, 20);
   }
 
@@ -108,6 +137,7 @@ final class JobDefinitions {
     if (settings.jobRoleArn() != null) {
       container.jobRoleArn(settings.jobRoleArn());
     }
+    lockDown(container, res);
     PlatformCapability platform =
         settings.platform() == Platform.FARGATE
             ? PlatformCapability.FARGATE
@@ -126,6 +156,28 @@ final class JobDefinitions {
         .propagateTags(true)
         .tags(Map.of(Labels.MANAGED, "true"))
         .build();
+  }
+
+  /** The lockdown a definition carries, as far as its platform takes it. */
+  private void lockDown(ContainerProperties.Builder container, JobResources res) {
+    container.privileged(false).user(settings.lockdown().user());
+    LinuxParameters.Builder linux = LinuxParameters.builder().initProcessEnabled(true);
+    if (settings.platform() == Platform.EC2) {
+      container
+          .readonlyRootFilesystem(true)
+          .ulimits(
+              Ulimit.builder().name("nproc").softLimit(NPROC_LIMIT).hardLimit(NPROC_LIMIT).build());
+      // Its pages count against the job's memory, which bounds it; the size is only the ceiling.
+      linux.tmpfs(
+          Tmpfs.builder()
+              .containerPath(WorkerLockdown.SCRATCH)
+              .size(res.memoryMb())
+              .mountOptions(SCRATCH_OPTIONS)
+              .build());
+    } else {
+      container.readonlyRootFilesystem(false);
+    }
+    container.linuxParameters(linux.build());
   }
 
   private static String sha256(String text) {

@@ -7,6 +7,7 @@ import dev.ferry.api.ComputeSpec;
 import dev.ferry.api.ComputeState;
 import dev.ferry.api.Labels;
 import dev.ferry.api.ProvisionRequest;
+import dev.ferry.api.Secrets;
 import dev.ferry.api.TeardownReceipt;
 import dev.ferry.providers.ComputeProvider;
 import dev.ferry.providers.LabelSelector;
@@ -36,6 +37,11 @@ import org.slf4j.LoggerFactory;
  * named after the request, so a retried provision or a restarted orchestrator finds it by name. App
  * Platform has no labels: they travel as the GENERAL variable {@value #LABELS_VARIABLE}.
  *
+ * <p>App Platform lets an app spec lock down little: no capabilities, no read-only root, no process
+ * bound, no user to run as. The worker runs as its image's {@code USER} (the worker image's is
+ * non-root), and every credential travels as a SECRET variable, encrypted by the platform and not
+ * shown in the app's spec.
+ *
  * <p>Thread-safe: no state beyond the client. DigitalOcean keeps app names unique per account, so
  * two concurrent provisions of one name make one app.
  */
@@ -45,6 +51,7 @@ public final class AppComputeProvider implements ComputeProvider {
   static final String COMPONENT = "worker";
   static final String NAME_PREFIX = "ferry-";
   static final String LABELS_VARIABLE = "FERRY_LABELS";
+  static final String CALLBACK_URL = "FERRY_CALLBACK_URL";
   static final Pattern APP_NAME = Pattern.compile("^[a-z][a-z0-9-]{0,30}[a-z0-9]$");
   static final int LOG_TAIL_LINES = 200;
   private static final Pattern SECRET_NAME =
@@ -136,10 +143,16 @@ public final class AppComputeProvider implements ComputeProvider {
     return new AppSpec(name, appRegion, List.of(worker));
   }
 
+  /**
+   * Whether a variable is sent as a SECRET: every credential {@link Secrets} knows, the TLS
+   * material, and the callback URL, whose signed token lets its holder complete the run's activity.
+   */
   static boolean isSecret(String key) {
     return key.equals("TEMPORAL_API_KEY")
         || key.startsWith("TEMPORAL_TLS")
         || key.startsWith("TEMPORAL_GRPC_META_")
+        || key.equals(CALLBACK_URL)
+        || Secrets.isSecretName(key)
         || SECRET_NAME.matcher(key).matches();
   }
 

@@ -1,5 +1,6 @@
 package dev.ferry.providers.digitalocean;
 
+import dev.ferry.providers.WorkerLockdown;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -13,8 +14,12 @@ import java.util.regex.Pattern;
  * the rest fails), then runs the worker image with the run's environment and powers off when the
  * worker ends.
  *
- * <p>Whatever is in {@code user_data}, secrets included, can be read back from the droplet's
- * metadata service by anything running on it: give the worker short-lived credentials.
+ * <p>The worker container is locked down as the docker provider's are ({@link WorkerLockdown}). Its
+ * environment file is root's alone and is deleted once the shell has read it: {@code docker run -e
+ * NAME} takes the value from the shell. Whatever is in {@code user_data}, secrets included, stays
+ * in cloud-init's root-only copy of it and can be read back from the droplet's metadata service by
+ * anything running on it, the worker's container included (it shares the droplet's network): give
+ * the worker short-lived credentials.
  */
 final class CloudInit {
 
@@ -25,16 +30,23 @@ final class CloudInit {
 
   private CloudInit() {}
 
+  static final String ENV_FILE = "/root/ferry-worker.env.sh";
+
   static String script(String image, Map<String, String> env, Instant leaseExpiresAt) {
-    return script(image, env, leaseExpiresAt, null);
+    return script(image, env, leaseExpiresAt, null, WorkerLockdown.DEFAULT);
   }
 
   /**
-   * As above; with {@code registryCredentials} ({@code user:token}) the droplet logs in to the
-   * image's registry first. Prefer a read-only, short-lived token: it is readable on the droplet.
+   * As above, with the container run under {@code lockdown}; with {@code registryCredentials}
+   * ({@code user:token}) the droplet logs in to the image's registry first. Prefer a read-only,
+   * short-lived token: it is readable on the droplet.
    */
   static String script(
-      String image, Map<String, String> env, Instant leaseExpiresAt, String registryCredentials) {
+      String image,
+      Map<String, String> env,
+      Instant leaseExpiresAt,
+      String registryCredentials,
+      WorkerLockdown lockdown) {
     StringBuilder s = new StringBuilder();
     s.append("#!/bin/sh\n");
     s.append("# Written by Ferry: one external worker, then power-off.\n");
@@ -49,7 +61,7 @@ final class CloudInit {
           .append('\n');
     }
     s.append("umask 077\n");
-    s.append("cat > /root/ferry-worker.env.sh <<'FERRY_ENV_EOF'\n");
+    s.append("cat > " + ENV_FILE + " <<'FERRY_ENV_EOF'\n");
     StringBuilder passed = new StringBuilder();
     new TreeMap<>(env)
         .forEach(
@@ -61,7 +73,8 @@ final class CloudInit {
               passed.append(" -e ").append(key);
             });
     s.append("FERRY_ENV_EOF\n");
-    s.append(". /root/ferry-worker.env.sh\n");
+    s.append(". " + ENV_FILE + "\n");
+    s.append("rm -f " + ENV_FILE + "\n");
     if (registryCredentials != null && registryCredentials.contains(":")) {
       int colon = registryCredentials.indexOf(':');
       s.append("printf %s ")
@@ -72,13 +85,9 @@ final class CloudInit {
           .append(quote(registryCredentials.substring(0, colon)))
           .append(" --password-stdin\n");
     }
-    s.append("docker run --name ")
-        .append(CONTAINER)
-        .append(" --network host")
-        .append(passed)
-        .append(' ')
-        .append(quote(image))
-        .append('\n');
+    s.append("docker run --name ").append(CONTAINER).append(" --network host");
+    lockdown.dockerRunArguments().forEach(argument -> s.append(' ').append(quote(argument)));
+    s.append(passed).append(' ').append(quote(image)).append('\n');
     s.append("echo \"ferry: worker exited with $?\" > /dev/console\n");
     s.append("/sbin/poweroff\n");
     return s.toString();

@@ -90,7 +90,8 @@ public final class DropletComputeProvider implements ComputeProvider {
             request.spec().image(),
             request.spec().env(),
             request.leaseExpiresAt(),
-            settings.registryCredentials()));
+            settings.registryCredentials(),
+            settings.lockdown()));
     Droplet created = droplets.create(droplet);
     log.info("created droplet {} ({}) for {}", name, created.getId(), request.spec().image());
     return handle(name, keepOldest(name, created));

@@ -1,5 +1,6 @@
 package dev.ferry.providers.digitalocean;
 
+import dev.ferry.providers.WorkerLockdown;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -12,8 +13,11 @@ import java.util.regex.Pattern;
  * @param image a Docker-ready image slug ({@code FERRY_DO_DROPLET_IMAGE})
  * @param registryCredentials {@code user:token} the droplet logs in to the worker image's registry
  *     with ({@code FERRY_DO_REGISTRY_CREDENTIALS}); null for a public image
+ * @param lockdown the user the worker container runs as ({@code FERRY_WORKER_USER}) and its pids
+ *     limit
  */
-record DropletSettings(String region, String size, String image, String registryCredentials) {
+record DropletSettings(
+    String region, String size, String image, String registryCredentials, WorkerLockdown lockdown) {
 
   static final String SIZE = "FERRY_DO_DROPLET_SIZE";
   static final String IMAGE = "FERRY_DO_DROPLET_IMAGE";
@@ -54,7 +58,8 @@ record DropletSettings(String region, String size, String image, String registry
         shared.region(),
         slug(env, SIZE, DEFAULT_SIZE),
         slug(env, IMAGE, DEFAULT_IMAGE),
-        shared.registryCredentials());
+        shared.registryCredentials(),
+        WorkerLockdown.fromEnv(env));
   }
 
   private static String slug(Map<String, String> env, String variable, String otherwise) {

@@ -92,6 +92,36 @@ class AppComputeProviderTest extends ComputeProviderContract {
     assertThat(app.spec.path("region").asText()).isEqualTo("nyc");
   }
 
+  /**
+   * Every credential the orchestrator hands a worker (or a callback-mode image) reaches the
+   * platform as a SECRET variable, as the app spec the emulator received says.
+   */
+  @Test
+  void everyCredentialAWorkerGetsIsASecretVariableInTheSpecTheApiReceived() {
+    Map<String, String> credentials =
+        Map.of(
+            "TEMPORAL_API_KEY", API_KEY,
+            "TEMPORAL_TLS_CLIENT_CERT_DATA", "-----BEGIN CERTIFICATE-----",
+            "TEMPORAL_TLS_CLIENT_KEY_DATA", "-----BEGIN PRIVATE KEY-----",
+            "TEMPORAL_GRPC_META_AUTHORIZATION", "Bearer abc",
+            "FERRY_GIT_TOKEN", "ghp_abc",
+            "FERRY_CALLBACK_URL", "https://ferry.example/callbacks/signed-token");
+    Map<String, String> env = new HashMap<>(longRunningSpec().env());
+    env.putAll(credentials);
+    ComputeHandle handle =
+        provision(
+            request("creds", "wf-creds")
+                .withSpec(longRunningSpec().withEnv(env).withProvider("do-app")));
+    DoScenarioServer.StoredApp app = server.app(handle.name()).orElseThrow();
+
+    credentials.forEach(
+        (name, value) -> {
+          assertThat(app.env(name).map(e -> e.path("type").asText())).as(name).contains("SECRET");
+          assertThat(app.env(name).map(e -> e.path("value").asText())).as(name).contains(value);
+        });
+    assertThat(app.env("FERRY_TASK_QUEUE").map(e -> e.path("type").asText())).contains("GENERAL");
+  }
+
   @Test
   void nothingItReturnsHoldsTheSpecOrASecret() throws InterruptedException {
     ComputeHandle handle = provision(request("leak", "wf-leak"));

@@ -3,6 +3,7 @@ package dev.ferry.providers.docker;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.HostConfig;
 import dev.ferry.providers.ProviderException;
+import dev.ferry.providers.WorkerLockdown;
 import java.util.List;
 import java.util.Map;
 
@@ -13,20 +14,16 @@ import java.util.Map;
  */
 final class ContainerLockdown {
 
-  /**
-   * The only writable place of a container: the JVM's temp files and the PR check's clone, the
-   * callback script's mktemp. Executable: native libraries are unpacked there and loaded.
-   */
-  static final Map<String, String> SCRATCH = Map.of("/tmp", "rw,exec,nosuid,nodev,mode=1777");
-
-  static final String NO_NEW_PRIVILEGES = "no-new-privileges";
+  /** The only writable place of a container, as the other providers make it too. */
+  static final Map<String, String> SCRATCH =
+      Map.of(WorkerLockdown.SCRATCH, WorkerLockdown.SCRATCH_OPTIONS);
 
   private ContainerLockdown() {}
 
   /** Locks {@code host} down. */
   static void apply(HostConfig host, DockerSettings settings) {
     host.withCapDrop(Capability.ALL)
-        .withSecurityOpts(List.of(NO_NEW_PRIVILEGES))
+        .withSecurityOpts(List.of(WorkerLockdown.NO_NEW_PRIVILEGES))
         .withPidsLimit(settings.pidsLimit())
         .withReadonlyRootfs(true)
         .withTmpFs(SCRATCH);
@@ -40,7 +37,7 @@ final class ContainerLockdown {
    * @throws ProviderException.InvalidSpec naming the image and the setting that allows it
    */
   static void refuseRoot(String image, String user) {
-    if (runsAsRoot(user)) {
+    if (WorkerLockdown.runsAsRoot(user)) {
       throw new ProviderException.InvalidSpec(
           "image "
               + image
@@ -50,14 +47,5 @@ final class ContainerLockdown {
               + DockerSettings.ALLOW_ROOT
               + "=true");
     }
-  }
-
-  /** Whether a Dockerfile {@code USER} value ({@code user[:group]}) means root. */
-  static boolean runsAsRoot(String user) {
-    if (user == null || user.isBlank()) {
-      return true;
-    }
-    String name = user.strip().split(":", 2)[0];
-    return name.isEmpty() || name.equals("root") || name.matches("0+");
   }
 }

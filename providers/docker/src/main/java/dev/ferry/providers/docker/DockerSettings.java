@@ -25,8 +25,7 @@ record DockerSettings(
   static final String PIDS_LIMIT = "FERRY_DOCKER_PIDS_LIMIT";
   static final String ALLOW_ROOT = "FERRY_DOCKER_ALLOW_ROOT";
   static final String DEFAULT_HOST = "unix:///var/run/docker.sock";
-  // The worker's JVM runs some 60 threads; a workload's build tool a few hundred more.
-  static final long DEFAULT_PIDS_LIMIT = 512;
+  static final long DEFAULT_PIDS_LIMIT = dev.ferry.providers.WorkerLockdown.DEFAULT_PIDS_LIMIT;
 
   public DockerSettings {
     if (dockerHost == null) {

@@ -22,8 +22,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 /** A worker container is locked down, and an image that runs as root gets none. */
 class ContainerLockdownTest {
@@ -85,25 +83,6 @@ class ContainerLockdownTest {
         .hasMessageContaining("FERRY_DOCKER_ALLOW_ROOT=true");
     assertThatThrownBy(() -> DockerTestEngine.client().inspectContainerCmd(request.name()).exec())
         .isInstanceOf(NotFoundException.class);
-  }
-
-  @ParameterizedTest
-  @CsvSource(
-      value = {
-        "'',true",
-        "root,true",
-        "0,true",
-        "0:0,true",
-        "root:10001,true",
-        "000,true",
-        "10001,false",
-        "10001:10001,false",
-        "ferry,false",
-        "10,false"
-      },
-      nullValues = "NULL")
-  void aUserIsRootWhenEmptyRootOrUidZero(String user, boolean root) {
-    assertThat(ContainerLockdown.runsAsRoot(user)).isEqualTo(root);
   }
 
   @Test
