@@ -115,7 +115,9 @@ final class RunRoutes implements HttpApi.Routes {
     RequestBounds.violation(id, request)
         .ifPresent(
             v -> {
-              throw BadRequest.field(FIELDS.getOrDefault(v.field(), v.field()), v.message());
+              String field = FIELDS.getOrDefault(v.field(), v.field());
+              throw BadRequest.field(
+                  field, field.equals(v.field()) ? v.message() : field + ": " + v.message());
             });
     if (request.mode() == ExecutionMode.CALLBACK
         && LocalComputeProvider.ID.equals(
