@@ -94,7 +94,8 @@ public enum Workload {
     if (cause instanceof com.fasterxml.jackson.core.JsonProcessingException json) {
       message =
           json.getOriginalMessage()
-              .replace(" (but could if coercion was enabled using `CoercionConfig`)", "");
+              .replaceAll(" \\(but [^)]*`CoercionConfig`[^)]*\\)", "")
+              .replaceAll(" \\(class [^)]*\\), not marked as ignorable", "");
     }
     if (cause instanceof com.fasterxml.jackson.databind.JsonMappingException mapping
         && !mapping.getPath().isEmpty()) {
