@@ -1,7 +1,6 @@
 package dev.ferry.api;
 
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * What compute a run wants; unset fields are filled from the orchestrator's configuration.
@@ -21,34 +20,15 @@ public record ComputeSpec(
     String region,
     Map<String, String> env) {
 
-  private static final Pattern PROVIDER_ID = Pattern.compile("[a-z][a-z0-9-]*");
-  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-
+  /**
+   * Fills unset fields; every bound (provider id, cpus, memory, env names and size) is {@link
+   * RequestBounds}'s to check, so that a tighter rule never makes a recorded run unreadable.
+   */
   public ComputeSpec {
-    if (provider != null && !PROVIDER_ID.matcher(provider).matches()) {
-      throw new IllegalArgumentException(
-          "compute.provider must be a provider id like 'local' or 'docker', was '"
-              + provider
-              + "'");
-    }
     if (image != null && image.isBlank()) {
       image = null;
     }
-    if (cpus < 0 || Double.isNaN(cpus) || Double.isInfinite(cpus)) {
-      throw new IllegalArgumentException(
-          "compute.cpus must be 0 (default) or positive, was " + cpus);
-    }
-    if (memoryMb < 0) {
-      throw new IllegalArgumentException(
-          "compute.memoryMb must be 0 (default) or positive, was " + memoryMb);
-    }
     env = env == null ? Map.of() : Map.copyOf(env);
-    for (String name : env.keySet()) {
-      if (!ENV_NAME.matcher(name).matches()) {
-        throw new IllegalArgumentException(
-            "compute.env has an invalid variable name '" + name + "'");
-      }
-    }
   }
 
   public static ComputeSpec defaults() {

@@ -33,6 +33,11 @@ public record RunRequest(
    */
   public static final int MAX_COMPUTE_ATTEMPTS = 5;
 
+  /**
+   * Fills unset fields and holds the request's shape (a named workload, an object for input): what
+   * can never change. The bounds are {@link RequestBounds}'s, checked by every entry point and by
+   * the workflow behind a version, so that tightening one never makes a recorded run unreadable.
+   */
   public RunRequest {
     if (workload == null || workload.isBlank()) {
       throw new IllegalArgumentException("workload must be named");
@@ -48,18 +53,7 @@ public record RunRequest(
     if (maxComputeAttempts == 0) {
       maxComputeAttempts = DEFAULT_MAX_COMPUTE_ATTEMPTS;
     }
-    if (maxComputeAttempts < 0 || maxComputeAttempts > MAX_COMPUTE_ATTEMPTS) {
-      throw new IllegalArgumentException(
-          "maxComputeAttempts must be between 1 and "
-              + MAX_COMPUTE_ATTEMPTS
-              + ", was "
-              + maxComputeAttempts);
-    }
     mode = mode == null ? ExecutionMode.WORKER : mode;
-    if (costCeilingUsd != null && costCeilingUsd.signum() <= 0) {
-      throw new IllegalArgumentException(
-          "costCeilingUsd must be positive when set, was " + costCeilingUsd);
-    }
   }
 
   /** A request with defaults for everything but the workload and its input. */

@@ -40,18 +40,29 @@ public enum Workload {
   }
 
   /**
-   * Finds the workload and reads its input.
+   * Finds the workload and reads its input strictly ({@link StrictJson}: no strings for numbers, no
+   * fractions for whole numbers, no unknown fields).
    *
    * @throws IllegalArgumentException naming the unknown workload or the input's problem
    */
   public static Record parse(String id, JsonNode input) {
-    Workload workload =
-        byId(id)
-            .orElseThrow(
-                () ->
-                    new IllegalArgumentException(
-                        "unknown workload '" + id + "'; known workloads: " + knownIds()));
-    return workload.read(input);
+    return find(id).read(input, StrictJson.MAPPER);
+  }
+
+  /**
+   * Finds the workload and reads its input as runs started before {@link RequestBounds} did
+   * (numbers in strings and fractions converted): only for replaying such runs.
+   */
+  public static Record parseLenient(String id, JsonNode input) {
+    return find(id).read(input, MAPPER);
+  }
+
+  private static Workload find(String id) {
+    return byId(id)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "unknown workload '" + id + "'; known workloads: " + knownIds()));
   }
 
   /** Reads this workload's input, with an error that names the bad field. */
@@ -59,12 +70,12 @@ public enum Workload {
     if (!type.equals(inputType)) {
       throw new IllegalArgumentException(type + " is not the input of workload " + id);
     }
-    return type.cast(read(input));
+    return type.cast(read(input, MAPPER));
   }
 
-  private Record read(JsonNode input) {
+  private Record read(JsonNode input, ObjectMapper mapper) {
     try {
-      return MAPPER
+      return mapper
           .readerFor(inputType)
           .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .readValue(input);
@@ -81,7 +92,20 @@ public enum Workload {
     }
     String message = cause.getMessage();
     if (cause instanceof com.fasterxml.jackson.core.JsonProcessingException json) {
-      message = json.getOriginalMessage();
+      message =
+          json.getOriginalMessage()
+              .replaceAll(" \\(but [^)]*`CoercionConfig`[^)]*\\)", "")
+              .replaceAll(" \\(class [^)]*\\), not marked as ignorable", "");
+    }
+    if (cause instanceof com.fasterxml.jackson.databind.JsonMappingException mapping
+        && !mapping.getPath().isEmpty()) {
+      String path =
+          mapping.getPath().stream()
+              .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+              .collect(Collectors.joining("."));
+      if (!message.contains("\"" + path + "\"")) {
+        message = path + ": " + message;
+      }
     }
     return message;
   }

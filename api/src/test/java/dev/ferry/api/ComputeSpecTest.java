@@ -20,7 +20,7 @@ class ComputeSpecTest {
   @ParameterizedTest
   @ValueSource(strings = {"Local", "2docker", "-local", "local_1", ""})
   void rejectsWhatIsNotAProviderId(String id) {
-    assertThatThrownBy(() -> spec(id))
+    assertThatThrownBy(() -> Bounds.checked(spec(id)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("compute.provider")
         .hasMessageContaining("'" + id + "'");
@@ -47,18 +47,19 @@ class ComputeSpecTest {
   }
 
   @ParameterizedTest
-  @ValueSource(doubles = {-0.5, Double.NaN, Double.POSITIVE_INFINITY})
+  @ValueSource(doubles = {-0.5, Double.NaN, Double.POSITIVE_INFINITY, 64.5})
   void rejectsCpusThatAreNotANonNegativeNumber(double cpus) {
-    assertThatThrownBy(() -> new ComputeSpec(null, null, cpus, 0, null, null))
+    assertThatThrownBy(() -> Bounds.checked(new ComputeSpec(null, null, cpus, 0, null, null)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("compute.cpus must be 0 (default) or positive, was " + cpus);
+        .hasMessage("compute.cpus must be 0 (the provider's default) up to 64, was " + cpus);
   }
 
   @Test
   void rejectsNegativeMemory() {
-    assertThatThrownBy(() -> new ComputeSpec(null, null, 0, -1, null, null))
+    assertThatThrownBy(() -> Bounds.checked(new ComputeSpec(null, null, 0, -1, null, null)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("compute.memoryMb must be 0 (default) or positive, was -1");
+        .hasMessage(
+            "compute.memoryMb must be 0 (the provider's default) up to 262144 (256 GiB), was -1");
   }
 
   @Test
@@ -74,7 +75,8 @@ class ComputeSpecTest {
   @ParameterizedTest
   @ValueSource(strings = {"1X", "A-B", "A B", ""})
   void rejectsInvalidVariableNames(String name) {
-    assertThatThrownBy(() -> new ComputeSpec(null, null, 0, 0, null, Map.of(name, "v")))
+    assertThatThrownBy(
+            () -> Bounds.checked(new ComputeSpec(null, null, 0, 0, null, Map.of(name, "v"))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("compute.env has an invalid variable name '" + name + "'");
   }

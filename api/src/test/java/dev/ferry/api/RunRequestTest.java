@@ -62,10 +62,10 @@ class RunRequestTest {
         .isEqualTo(1);
     assertThat(RunRequest.of("primes", null).withMaxComputeAttempts(5).maxComputeAttempts())
         .isEqualTo(RunRequest.MAX_COMPUTE_ATTEMPTS);
-    assertThatThrownBy(() -> RunRequest.of("primes", null).withMaxComputeAttempts(-1))
+    assertThatThrownBy(() -> Bounds.checked(Bounds.valid().withMaxComputeAttempts(-1)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("maxComputeAttempts must be between 1 and 5, was -1");
-    assertThatThrownBy(() -> RunRequest.of("primes", null).withMaxComputeAttempts(6))
+    assertThatThrownBy(() -> Bounds.checked(Bounds.valid().withMaxComputeAttempts(6)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("maxComputeAttempts must be between 1 and 5, was 6");
   }
@@ -73,10 +73,10 @@ class RunRequestTest {
   @Test
   void acceptsOnlyAPositiveCostCeiling() {
     assertThat(request(new BigDecimal("0.01")).costCeilingUsd()).isEqualByComparingTo("0.01");
-    assertThatThrownBy(() -> request(BigDecimal.ZERO))
+    assertThatThrownBy(() -> Bounds.checked(request(BigDecimal.ZERO)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("costCeilingUsd must be positive when set, was 0");
-    assertThatThrownBy(() -> request(new BigDecimal("-1")))
+    assertThatThrownBy(() -> Bounds.checked(request(new BigDecimal("-1"))))
         .hasMessage("costCeilingUsd must be positive when set, was -1");
   }
 

@@ -20,12 +20,12 @@ class RunTimeoutsTest {
 
   @Test
   void rejectsTimeoutsThatAreNotPositive() {
-    assertThatThrownBy(() -> new RunTimeouts(Duration.ZERO, null, null))
+    assertThatThrownBy(() -> Bounds.checked(new RunTimeouts(Duration.ZERO, null, null)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("timeouts.boot must be positive, was PT0S");
-    assertThatThrownBy(() -> new RunTimeouts(null, Duration.ofSeconds(-1), null))
+    assertThatThrownBy(() -> Bounds.checked(new RunTimeouts(null, Duration.ofSeconds(-1), null)))
         .hasMessage("timeouts.run must be positive, was PT-1S");
-    assertThatThrownBy(() -> new RunTimeouts(null, null, Duration.ZERO))
+    assertThatThrownBy(() -> Bounds.checked(new RunTimeouts(null, null, Duration.ZERO)))
         .hasMessage("timeouts.heartbeat must be positive, was PT0S");
   }
 
@@ -34,7 +34,7 @@ class RunTimeoutsTest {
     Duration run = Duration.ofMinutes(1);
 
     assertThat(new RunTimeouts(null, run, run).heartbeat()).isEqualTo(run);
-    assertThatThrownBy(() -> new RunTimeouts(null, run, run.plusNanos(1)))
+    assertThatThrownBy(() -> Bounds.checked(new RunTimeouts(null, run, run.plusNanos(1))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("timeouts.heartbeat")
         .hasMessageContaining("must not exceed timeouts.run (PT1M)");
@@ -52,12 +52,17 @@ class RunTimeoutsTest {
 
   @Test
   void rejectsATimeoutBeyondItsBoundNamingTheFieldAndTheMaximum() {
-    assertThatThrownBy(() -> new RunTimeouts(RunTimeouts.MAX_BOOT.plusNanos(1), null, null))
+    assertThatThrownBy(
+            () -> Bounds.checked(new RunTimeouts(RunTimeouts.MAX_BOOT.plusNanos(1), null, null)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("timeouts.boot must be at most PT24H (1 day), was");
-    assertThatThrownBy(() -> new RunTimeouts(null, RunTimeouts.MAX_RUN.plusSeconds(1), null))
+    assertThatThrownBy(
+            () -> Bounds.checked(new RunTimeouts(null, RunTimeouts.MAX_RUN.plusSeconds(1), null)))
         .hasMessage("timeouts.run must be at most PT168H (7 days), was PT168H1S");
-    assertThatThrownBy(() -> new RunTimeouts(null, null, RunTimeouts.MAX_HEARTBEAT.plusSeconds(1)))
+    assertThatThrownBy(
+            () ->
+                Bounds.checked(
+                    new RunTimeouts(null, null, RunTimeouts.MAX_HEARTBEAT.plusSeconds(1))))
         .hasMessage("timeouts.heartbeat must be at most PT24H (1 day), was PT24H1S");
   }
 
@@ -65,10 +70,10 @@ class RunTimeoutsTest {
   void rejectsATimeoutSoLargeThatLeaseArithmeticWouldOverflow() {
     Duration huge = Duration.ofSeconds(Long.MAX_VALUE);
 
-    assertThatThrownBy(() -> new RunTimeouts(null, huge, null))
+    assertThatThrownBy(() -> Bounds.checked(new RunTimeouts(null, huge, null)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("timeouts.run must be at most PT168H (7 days), was PT");
-    assertThatThrownBy(() -> new RunTimeouts(huge, null, null))
+    assertThatThrownBy(() -> Bounds.checked(new RunTimeouts(huge, null, null)))
         .hasMessageStartingWith("timeouts.boot must be at most PT24H (1 day)");
   }
 }

@@ -1,8 +1,8 @@
 package dev.ferry.orchestrator;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.api.StrictJson;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,11 +42,9 @@ final class JsonBody {
   static JsonBody parse(byte[] raw, Set<String> allowed) {
     JsonNode node;
     try {
-      node = raw.length == 0 ? null : JSON.readTree(raw);
-    } catch (JsonProcessingException e) {
-      throw new BadRequest(400, null, "the body is not valid JSON: " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw new BadRequest(400, null, "the body could not be read: " + e.getMessage());
+      node = raw.length == 0 ? null : StrictJson.readTree(raw);
+    } catch (StrictJson.Invalid e) {
+      throw new BadRequest(400, e.key(), "the body is not valid JSON: " + e.getMessage());
     }
     if (node == null || !node.isObject()) {
       throw new BadRequest(400, null, "the body must be a JSON object");
@@ -93,8 +91,12 @@ final class JsonBody {
       }
       return 0;
     }
-    if (!value.canConvertToInt() || !value.isIntegralNumber()) {
-      throw BadRequest.field(field, field + " must be a whole number");
+    if (!value.isIntegralNumber()) {
+      throw BadRequest.field(field, field + " must be a whole number, was " + value);
+    }
+    if (!value.canConvertToInt()) {
+      throw BadRequest.field(
+          field, field + " must be at most " + Integer.MAX_VALUE + ", was " + value);
     }
     return value.asInt();
   }
@@ -105,7 +107,7 @@ final class JsonBody {
       return 0;
     }
     if (!value.isNumber()) {
-      throw BadRequest.field(field, field + " must be a number");
+      throw BadRequest.field(field, field + " must be a number, was " + value);
     }
     return value.asDouble();
   }

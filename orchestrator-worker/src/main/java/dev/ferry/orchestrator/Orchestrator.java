@@ -30,7 +30,7 @@ public final class Orchestrator implements AutoCloseable {
   private final WorkflowClient client;
   private final WorkerFactory factory;
   private final CallbackTokens callbacks;
-  private final String defaultProvider;
+  private final ComputeDefaults defaults;
 
   private Orchestrator(
       EmbeddedTemporal embedded,
@@ -38,9 +38,9 @@ public final class Orchestrator implements AutoCloseable {
       WorkflowClient client,
       WorkerFactory factory,
       CallbackTokens callbacks,
-      String defaultProvider) {
+      ComputeDefaults defaults) {
     this.callbacks = callbacks;
-    this.defaultProvider = defaultProvider;
+    this.defaults = defaults;
     this.embedded = embedded;
     this.stubs = stubs;
     this.client = client;
@@ -124,8 +124,7 @@ public final class Orchestrator implements AutoCloseable {
       } else {
         log.info("commit statuses go to {}", github.apiUrl());
       }
-      return new Orchestrator(
-          embedded, stubs, client, factory, callbacks, config.defaults().provider());
+      return new Orchestrator(embedded, stubs, client, factory, callbacks, config.defaults());
     } catch (RuntimeException e) {
       if (embedded != null) {
         embedded.close();
@@ -173,7 +172,7 @@ public final class Orchestrator implements AutoCloseable {
       log.info("no GITHUB_WEBHOOK_SECRET: POST /github/webhook answers 401 to every delivery");
     }
     return java.util.List.of(
-        new RunRoutes(client, defaultProvider),
+        new RunRoutes(client, defaults),
         new PullRequestRoutes(client, github.webhookSecret(), PullRequestRoutes.checkForks(env)),
         new CallbackRoutes(client, callbacks));
   }

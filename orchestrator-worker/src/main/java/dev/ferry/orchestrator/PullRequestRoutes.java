@@ -3,6 +3,7 @@ package dev.ferry.orchestrator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.PullRequestCheck;
 import dev.ferry.api.PullRequestTrigger;
+import dev.ferry.api.RequestBounds;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.temporal.client.WorkflowClient;
@@ -187,15 +188,21 @@ final class PullRequestRoutes implements HttpApi.Routes {
       String command,
       String provider) {
     try {
-      return new PullRequestCheck(
-          repo,
-          pr,
-          old,
-          head,
-          cloneUrl,
-          command,
-          new dev.ferry.api.ComputeSpec(provider, null, 0, 0, null, Map.of()),
-          null);
+      PullRequestCheck check =
+          new PullRequestCheck(
+              repo,
+              pr,
+              old,
+              head,
+              cloneUrl,
+              command,
+              new dev.ferry.api.ComputeSpec(provider, null, 0, 0, null, Map.of()),
+              null);
+      RequestBounds.check(check);
+      return check;
+    } catch (RequestBounds.OutOfBounds e) {
+      throw BadRequest.field(
+          e.field().equals("cloneUrl") ? "clone_url" : e.field(), e.getMessage());
     } catch (IllegalArgumentException e) {
       String message = e.getMessage();
       String field = message.startsWith("cloneUrl") ? "clone_url" : message.split(" ", 2)[0];

@@ -5,11 +5,12 @@ import dev.ferry.api.ComputeSpec;
 import dev.ferry.api.ExecutionMode;
 import dev.ferry.api.PullRequestStatus;
 import dev.ferry.api.PullRequestWorkflow;
+import dev.ferry.api.RequestBounds;
 import dev.ferry.api.RunRequest;
 import dev.ferry.api.RunTimeouts;
 import dev.ferry.api.RunWorkflow;
 import dev.ferry.api.TaskQueues;
-import dev.ferry.api.Workload;
+import dev.ferry.providers.ProviderException;
 import dev.ferry.providers.local.LocalComputeProvider;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -24,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /** {@code POST /runs}, {@code GET /runs/{id}} and {@code POST /runs/{id}/cancel}. */
 final class RunRoutes implements HttpApi.Routes {
@@ -43,15 +43,31 @@ final class RunRoutes implements HttpApi.Routes {
           "attempts",
           "mode",
           "id");
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,200}");
+
+  /** The body's name of each field {@link RequestBounds} names. */
+  private static final Map<String, String> FIELDS =
+      Map.of(
+          "compute.provider", "provider",
+          "compute.image", "image",
+          "compute.cpus", "cpus",
+          "compute.memoryMb", "memory_mb",
+          "timeouts.boot", "boot_timeout",
+          "timeouts.run", "run_timeout",
+          "timeouts.heartbeat", "heartbeat_timeout",
+          "maxComputeAttempts", "attempts");
 
   private final WorkflowClient client;
   private final String defaultProvider;
+  private final ComputeDefaults defaults;
 
-  /** Routes whose runs without a provider go to {@code defaultProvider} (null when unknown). */
-  RunRoutes(WorkflowClient client, String defaultProvider) {
+  /**
+   * Routes whose runs without a provider go to the defaults' provider, and which refuse an image
+   * the defaults do not allow; with null defaults, the workflow alone checks the image.
+   */
+  RunRoutes(WorkflowClient client, ComputeDefaults defaults) {
     this.client = client;
-    this.defaultProvider = defaultProvider;
+    this.defaults = defaults;
+    this.defaultProvider = defaults == null ? null : defaults.provider();
   }
 
   RunRoutes(WorkflowClient client) {
@@ -72,6 +88,7 @@ final class RunRoutes implements HttpApi.Routes {
     if (!input.isMissingNode() && !input.isNull() && !input.isObject()) {
       throw BadRequest.field("input", "input must be a JSON object");
     }
+    String id = body.optionalText("id");
     RunRequest request;
     try {
       request =
@@ -92,23 +109,29 @@ final class RunRoutes implements HttpApi.Routes {
               body.integer("attempts", false),
               mode(body.optionalText("mode")),
               null);
-      if (request.mode() == ExecutionMode.WORKER) {
-        Workload.parse(request.workload(), request.input());
-      } else if (LocalComputeProvider.ID.equals(
-          request.compute().provider() != null ? request.compute().provider() : defaultProvider)) {
-        throw BadRequest.field("mode", LocalComputeProvider.NO_CALLBACK_MODE);
-      }
     } catch (IllegalArgumentException e) {
-      String message = e.getMessage();
-      String field =
-          message.startsWith("unknown workload")
-              ? "workload"
-              : message.startsWith("invalid input") ? "input" : message.split(" ", 2)[0];
-      throw BadRequest.field(field, message);
+      throw BadRequest.field(e.getMessage().split(" ", 2)[0], e.getMessage());
     }
-    String id = body.optionalText("id");
-    if (id != null && !ID.matcher(id).matches()) {
-      throw BadRequest.field("id", "id must be 1 to 200 letters, digits, '.', '_' or '-'");
+    RequestBounds.violation(id, request)
+        .ifPresent(
+            v -> {
+              String field = FIELDS.getOrDefault(v.field(), v.field());
+              throw BadRequest.field(
+                  field, field.equals(v.field()) ? v.message() : field + ": " + v.message());
+            });
+    if (request.mode() == ExecutionMode.CALLBACK
+        && LocalComputeProvider.ID.equals(
+            request.compute().provider() != null
+                ? request.compute().provider()
+                : defaultProvider)) {
+      throw BadRequest.field("mode", LocalComputeProvider.NO_CALLBACK_MODE);
+    }
+    if (defaults != null) {
+      try {
+        defaults.allowedImages().check(request.compute().image(), defaults.image());
+      } catch (ProviderException.InvalidSpec e) {
+        throw BadRequest.field("image", e.getMessage());
+      }
     }
     String workflowId =
         id != null ? id : "run-" + workload + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -181,7 +204,7 @@ final class RunRoutes implements HttpApi.Routes {
   }
 
   private DescribeWorkflowExecutionResponse describe(String id) {
-    if (!ID.matcher(id).matches()) {
+    if (RequestBounds.id(id) != null) {
       throw new BadRequest(404, null, "no run with id '" + id + "'");
     }
     try {

@@ -8,6 +8,7 @@ import dev.ferry.api.FailureTypes;
 import dev.ferry.api.Labels;
 import dev.ferry.api.PermitNotice;
 import dev.ferry.api.ProvisionRequest;
+import dev.ferry.api.RequestBounds;
 import dev.ferry.api.RunPhase;
 import dev.ferry.api.RunRequest;
 import dev.ferry.api.RunResult;
@@ -136,14 +137,38 @@ public class RunWorkflowImpl implements RunWorkflow {
         tracker.attempts());
   }
 
+  /**
+   * The change id under which {@link RequestBounds} checks a run's request. Runs started before it
+   * (no marker in their history) keep the check they started with, so that they replay as they ran;
+   * a change to a rule adds a version here and keeps the rules of the versions before it.
+   */
+  static final String REQUEST_BOUNDS = "request-bounds";
+
+  static final int REQUEST_BOUNDS_VERSION = 1;
+
   /** Rejects a request no compute could help, before any compute is provisioned. */
   private static void validate(RunRequest request) {
+    int rules =
+        Workflow.getVersion(REQUEST_BOUNDS, Workflow.DEFAULT_VERSION, REQUEST_BOUNDS_VERSION);
+    if (rules == Workflow.DEFAULT_VERSION) {
+      validateAsBeforeBounds(request);
+      return;
+    }
+    RequestBounds.violation(Workflow.getInfo().getWorkflowId(), request)
+        .ifPresent(
+            v -> {
+              throw ApplicationFailure.newNonRetryableFailure(
+                  v.message(), FailureTypes.INVALID_REQUEST, v.field());
+            });
+  }
+
+  /** The check of runs started before {@link #REQUEST_BOUNDS}: the workload and its input. */
+  private static void validateAsBeforeBounds(RunRequest request) {
     if (request.mode() == ExecutionMode.CALLBACK) {
-      // Callback compute runs its own image: the workload name and input are the image's to read.
       return;
     }
     try {
-      Workload.parse(request.workload(), request.input());
+      Workload.parseLenient(request.workload(), request.input());
     } catch (IllegalArgumentException e) {
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), FailureTypes.INVALID_REQUEST);
     }

@@ -261,7 +261,10 @@ class CallbackModeTest {
     try (HttpApi localByDefault =
         HttpApi.start(
             new HttpSettings("127.0.0.1", otherPort),
-            List.of(new RunRoutes(env.getWorkflowClient(), LocalComputeProvider.ID)))) {
+            List.of(
+                new RunRoutes(
+                    env.getWorkflowClient(),
+                    new ComputeDefaults(LocalComputeProvider.ID, null))))) {
       HttpResponse<String> refused =
           http.send(
               HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + otherPort + "/runs"))

@@ -259,19 +259,19 @@ class HttpApiTest {
             "/runs",
             "{\"workload\":\"primes\",\"run_timeout\":\"PT100000000000000H\"}",
             400,
-            "timeouts.run"),
+            "run_timeout"),
         Arguments.of(
             "POST",
             "/runs",
             "{\"workload\":\"primes\",\"heartbeat_timeout\":\"P2D\"}",
             400,
-            "timeouts.heartbeat"),
+            "heartbeat_timeout"),
         Arguments.of(
             "POST",
             "/runs",
             "{\"workload\":\"primes\",\"provider\":\"Not An Id\"}",
             400,
-            "compute.provider"),
+            "provider"),
         Arguments.of(
             "POST",
             "/runs",

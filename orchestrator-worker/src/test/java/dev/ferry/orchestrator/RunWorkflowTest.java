@@ -400,11 +400,11 @@ class RunWorkflowTest {
         env.getWorkflowClient()
             .newUntypedWorkflowStub(
                 "RunWorkflow", options.toBuilder().setWorkflowId(workflowId).build());
-    untyped.start(Map.of("workload", "primes", "timeouts", Map.of("boot", "PT0S")));
+    untyped.start(Map.of("workload", "primes", "input", List.of(1)));
 
     assertThatThrownBy(() -> untyped.getResult(RunResult.class))
         .isInstanceOf(WorkflowFailedException.class)
-        .hasStackTraceContaining("timeouts.boot must be positive");
+        .hasStackTraceContaining("input must be a JSON object");
     assertThat(fake.provisioned()).isEmpty();
   }
 
@@ -420,7 +420,15 @@ class RunWorkflowTest {
 
     assertThatThrownBy(() -> untyped.getResult(RunResult.class))
         .isInstanceOf(WorkflowFailedException.class)
-        .hasStackTraceContaining("timeouts.run must be at most PT168H (7 days)");
+        .cause()
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            f -> {
+              assertThat(f.getType()).isEqualTo(FailureTypes.INVALID_REQUEST);
+              assertThat(f.isNonRetryable()).isTrue();
+              assertThat(f.getOriginalMessage())
+                  .startsWith("timeouts.run must be at most PT168H (7 days)");
+            });
     assertThat(fake.provisioned()).isEmpty();
   }
 

@@ -3,6 +3,7 @@ package dev.ferry.starter;
 import dev.ferry.api.ComputeSpec;
 import dev.ferry.api.PullRequestCheck;
 import dev.ferry.api.PullRequestTrigger;
+import dev.ferry.api.RequestBounds;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -63,6 +64,15 @@ final class PrCommand implements Callable<Integer> {
             command,
             new ComputeSpec(provider, null, 0, 0, null, Map.of()),
             null);
+    try {
+      RequestBounds.check(check);
+    } catch (RequestBounds.OutOfBounds e) {
+      throw new FerryCli.UsageException(
+          Map.of("command", "--command", "cloneUrl", "--clone-url", "repo", "--repo")
+                  .getOrDefault(e.field(), e.field())
+              + ": "
+              + e.getMessage());
+    }
     String workflowId = PullRequestTrigger.start(context.client().get(), check);
     if (!waitForEnd) {
       context

@@ -1,14 +1,14 @@
 package dev.ferry.starter;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.api.ComputeSpec;
 import dev.ferry.api.ExecutionMode;
+import dev.ferry.api.RequestBounds;
 import dev.ferry.api.RunRequest;
 import dev.ferry.api.RunTimeouts;
 import dev.ferry.api.RunWorkflow;
+import dev.ferry.api.StrictJson;
 import dev.ferry.api.TaskQueues;
-import dev.ferry.api.Workload;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
@@ -119,9 +119,13 @@ final class RunCommand implements Callable<Integer> {
   private RunRequest request() {
     JsonNode inputNode;
     try {
-      inputNode = FerryCli.JSON.readTree(input);
-    } catch (JsonProcessingException e) {
-      throw new FerryCli.UsageException("--input is not valid JSON: " + e.getOriginalMessage());
+      inputNode = StrictJson.readTree(input);
+    } catch (StrictJson.Invalid e) {
+      throw new FerryCli.UsageException("--input is not valid JSON: " + e.getMessage());
+    }
+    if (!inputNode.isObject()) {
+      throw new FerryCli.UsageException(
+          "--input must be a JSON object, was " + inputNode.getNodeType());
     }
     RunRequest request =
         new RunRequest(
@@ -132,13 +136,32 @@ final class RunCommand implements Callable<Integer> {
             attempts,
             executionMode(),
             null);
-    if (request.mode() == ExecutionMode.WORKER) {
-      Workload.parse(request.workload(), request.input());
-    } else if (LOCAL_PROVIDER.equals(provider)) {
+    RequestBounds.violation(id, request)
+        .ifPresent(
+            v -> {
+              throw new FerryCli.UsageException(
+                  OPTIONS.getOrDefault(v.field(), v.field()) + ": " + v.message());
+            });
+    if (request.mode() == ExecutionMode.CALLBACK && LOCAL_PROVIDER.equals(provider)) {
       throw new FerryCli.UsageException(CALLBACK_ON_LOCAL);
     }
     return request;
   }
+
+  /** The option that sets each field {@link RequestBounds} names. */
+  private static final Map<String, String> OPTIONS =
+      Map.ofEntries(
+          Map.entry("id", "--id"),
+          Map.entry("workload", "WORKLOAD"),
+          Map.entry("input", "--input"),
+          Map.entry("compute.provider", "--provider"),
+          Map.entry("compute.image", "--image"),
+          Map.entry("compute.cpus", "--cpus"),
+          Map.entry("compute.memoryMb", "--memory-mb"),
+          Map.entry("timeouts.boot", "--boot-timeout"),
+          Map.entry("timeouts.run", "--run-timeout"),
+          Map.entry("timeouts.heartbeat", "--heartbeat-timeout"),
+          Map.entry("maxComputeAttempts", "--attempts"));
 
   /** The local provider's id: it runs Ferry's worker jar, never an image. */
   static final String LOCAL_PROVIDER = "local";
